@@ -1,0 +1,103 @@
+"""Binding routes: list, edit, unbind, and bind by MAC (``/app/bindings``, ``/app/bind_mac``)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from starlette.routing import Route
+
+from ..errors import ApiError, form_invalid
+from .http import Call, Reply, endpoint, field, string_list, text
+from .render import binding_entry
+
+#: ``X-Gizwits-Timestamp`` may differ from the cloud's time by at most this much.
+TIMESTAMP_WINDOW = 5 * 60
+
+
+@endpoint(auth="user")
+def list_bindings(call: Call) -> Any:
+    limit = call.query_int("limit", 20)
+    skip = call.query_int("skip", 0)
+    show_disabled = call.query_flag("show_disabled")
+    proto_ver = call.query_flag("show_proto_ver")
+    lan_prot_ver = call.query_flag("lan_prot_ver")
+    entries = []
+    for binding in sorted(call.cloud.bindings.of_user(call.me.uid), key=lambda b: b.created_at):
+        device = call.cloud.devices.get(binding.did)
+        if device is None or (device.is_disabled and not show_disabled):
+            continue
+        entries.append(binding_entry(device, binding, proto_ver=proto_ver, lan_prot_ver=lan_prot_ver))
+    return {"devices": entries[skip:skip + limit]}
+
+
+@endpoint(auth="user", body="required")
+def update_binding(call: Call) -> Any:
+    did = call.path("did")
+    remark = text(call.body, "remark", max_length=1024)
+    dev_alias = text(call.body, "dev_alias", max_length=128)
+    dev_label = string_list(call.body, "dev_label")
+    if remark is None and dev_alias is None and dev_label is None:
+        raise form_invalid("give at least one of remark, dev_alias, dev_label")
+    _, binding = call.cloud.bound_device(call.me, did)
+    if remark is not None:
+        binding.remark = remark
+    if dev_alias is not None:
+        binding.dev_alias = dev_alias
+    if dev_label is not None:
+        binding.dev_label = dev_label
+    return {"remark": binding.remark, "dev_label": list(binding.dev_label), "dev_alias": binding.dev_alias}
+
+
+@endpoint(auth="user", body="required")
+def delete_bindings(call: Call) -> Any:
+    devices = field(call.body, "devices", list, required=True)
+    dids: list[str] = []
+    for item in devices:
+        if not isinstance(item, dict) or not isinstance(item.get("did"), str):
+            raise form_invalid('devices must be a list of {"did": "..."} objects')
+        dids.append(item["did"])
+    success, failed = [], []
+    for did in dids:
+        (success if call.cloud.unbind(call.me, did) else failed).append(did)
+    return {"failed": failed, "success": success}
+
+
+def check_signature(call: Call, product_secret: str) -> None:
+    """``X-Gizwits-Timestamp`` within 5 minutes (9043) and the signature matches (9044)."""
+    stamp = call.header("X-Gizwits-Timestamp")
+    try:
+        moment = int(stamp or "")
+    except ValueError:
+        raise ApiError(9043, "X-Gizwits-Timestamp must be a Unix timestamp in seconds") from None
+    if abs(moment - call.now) > TIMESTAMP_WINDOW:
+        raise ApiError(9043, "X-Gizwits-Timestamp is more than 5 minutes away from the server time")
+    expected = hashlib.md5((product_secret + (stamp or "")).encode()).hexdigest()
+    if (call.header("X-Gizwits-Signature") or "") != expected:
+        raise ApiError(9044, "expected lower(md5(product_secret + X-Gizwits-Timestamp))")
+
+
+@endpoint(auth="user", body="required")
+def bind_mac(call: Call) -> Any:
+    product_key = text(call.body, "product_key", required=True, max_length=64)
+    mac = text(call.body, "mac", required=True, max_length=64, allow_empty=False)
+    remark = text(call.body, "remark", max_length=1024) or ""
+    dev_alias = text(call.body, "dev_alias", max_length=128) or ""
+    set_owner = field(call.body, "set_owner", int, default=0)
+    if set_owner not in (0, 1):
+        raise form_invalid("set_owner must be 0 or 1")
+    product = call.cloud.product(product_key)
+    check_signature(call, product.secret)
+    device = call.cloud.devices.by_mac(product.product_key, mac or "")
+    if device is None:
+        raise ApiError(9014, f"no {product.name} device with mac {mac!r} is registered")
+    binding = call.cloud.bind(call.me, device, dev_alias=dev_alias, remark=remark)
+    return Reply(binding_entry(device, binding), 201)
+
+
+ROUTES = [
+    Route("/app/bindings", list_bindings, methods=["GET"]),
+    Route("/app/bindings", delete_bindings, methods=["DELETE"]),
+    Route("/app/bindings/{did}", update_binding, methods=["PUT"]),
+    Route("/app/bind_mac", bind_mac, methods=["POST"]),
+]

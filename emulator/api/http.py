@@ -1,0 +1,228 @@
+"""What every route shares: authentication, body and query parsing, JSON rendering.
+
+Handlers are plain functions ``handler(call) -> Reply`` wrapped by :func:`endpoint`,
+which checks the application id (and the user token when asked), parses the body, runs
+the handler under the cloud's lock after due events have run, and renders the result.
+Every problem with the input is an :class:`~emulator.errors.ApiError` (9015 with a
+detail saying what is wrong), never an exception of the framework.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..cloud.apps import App
+from ..cloud.cloud import Cloud
+from ..cloud.users import User
+from ..errors import form_invalid
+
+APP_ID_HEADER = "X-Gizwits-Application-Id"
+USER_TOKEN_HEADER = "X-Gizwits-User-token"
+
+
+@dataclass
+class Call:
+    """One request, as a handler sees it."""
+
+    request: Request
+    cloud: Cloud
+    now: float
+    app: App | None
+    user: User | None
+    body: dict[str, Any]
+
+    @property
+    def appid(self) -> str:
+        assert self.app is not None
+        return self.app.appid
+
+    @property
+    def me(self) -> User:
+        assert self.user is not None
+        return self.user
+
+    def path(self, name: str) -> str:
+        return str(self.request.path_params[name])
+
+    def header(self, name: str) -> str | None:
+        return self.request.headers.get(name)
+
+    # -- query -----------------------------------------------------------------------------
+    def query_int(self, name: str, default: int | None = None, *, minimum: int = 0,
+                  maximum: int | None = None) -> int | None:
+        raw = self.request.query_params.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise form_invalid(f"{name} must be an integer, got {raw!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+            raise form_invalid(f"{name} must be {bound}, got {value}")
+        return value
+
+    def query_flag(self, name: str) -> bool:
+        return bool(self.query_int(name, 0, maximum=1))
+
+    def query_str(self, name: str) -> str | None:
+        return self.request.query_params.get(name)
+
+
+@dataclass
+class Reply:
+    body: Any
+    status: int = 200
+
+
+Handler = Callable[[Call], Any]
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return JSONResponse(body, status_code=status)
+
+
+async def read_body(request: Request, cloud: Cloud) -> bytes:
+    limit = cloud.config.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise form_invalid(f"request body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise form_invalid(f"request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
+    """A JSON object from a body sent with any content type (clients send ``text/plain``)."""
+    if not raw.strip():
+        if required:
+            raise form_invalid("a JSON object body is required")
+        return {}
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise form_invalid("request body is not UTF-8") from None
+    except RecursionError:
+        raise form_invalid("request body is nested too deeply") from None
+    except ValueError as error:
+        raise form_invalid(f"request body is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise form_invalid(f"request body must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], Callable[[Request], Any]]:
+    """Wrap a handler. ``auth``: "none", "app" or "user"; ``body``: "none", "optional" or "required"."""
+
+    def wrap(handler: Handler) -> Callable[[Request], Any]:
+        async def route(request: Request) -> Response:
+            cloud: Cloud = request.app.state.cloud
+            raw = await read_body(request, cloud) if body != "none" else b""
+            with cloud.lock:
+                now = cloud.sync()
+                app = cloud.apps.require(request.headers.get(APP_ID_HEADER)) if auth != "none" else None
+                user = (cloud.users.authenticate_token(app.appid, request.headers.get(USER_TOKEN_HEADER), now)
+                        if auth == "user" and app is not None else None)
+                parsed = parse_json_object(raw, required=body == "required") if body != "none" else {}
+                result = handler(Call(request, cloud, now, app, user, parsed))
+            if isinstance(result, Response):
+                return result
+            if isinstance(result, Reply):
+                return json_response(result.body, result.status)
+            return json_response(result)
+
+        route.__name__ = handler.__name__
+        route.__doc__ = handler.__doc__
+        return route
+
+    return wrap
+
+
+# -- body field helpers -------------------------------------------------------------------
+_MISSING = object()
+
+
+def field(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False,
+          default: Any = None, allow_none: bool = False) -> Any:
+    """``body[name]`` checked to be of ``kind`` (bools are not ints here); 9015 otherwise."""
+    value = body.get(name, _MISSING)
+    if value is _MISSING or (value is None and not allow_none):
+        if required:
+            raise form_invalid(f"{name} is required")
+        return default
+    if value is None:
+        return None
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got a boolean")
+    if not isinstance(value, kinds):
+        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got {type(value).__name__}")
+    return value
+
+
+def text(body: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = 1024,
+         allow_empty: bool = True) -> str | None:
+    value = field(body, name, str, required=required)
+    if value is None:
+        return None
+    if not allow_empty and not value.strip():
+        raise form_invalid(f"{name} must not be empty")
+    if len(value) > max_length:
+        raise form_invalid(f"{name} is longer than {max_length} characters")
+    if "\x00" in value:
+        raise form_invalid(f"{name} contains a NUL character")
+    return value
+
+
+def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max_length: int = 256) -> list[str] | None:
+    value = field(body, name, list)
+    if value is None:
+        return None
+    if len(value) > max_items:
+        raise form_invalid(f"{name} has more than {max_items} items")
+    for item in value:
+        if not isinstance(item, str) or len(item) > max_length:
+            raise form_invalid(f"{name} must be a list of strings of at most {max_length} characters")
+    return list(value)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_field(body: Mapping[str, Any], name: str = "email", *, required: bool = False) -> str | None:
+    value = text(body, name, required=required, max_length=254)
+    if value is not None and not _EMAIL.match(value):
+        raise form_invalid(f"{name} is not an e-mail address: {value!r}")
+    return value
+
+
+def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = text(body, name, required=required, max_length=10)
+    if value is None or value == "":
+        return value
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+    if len(value) != 10:
+        raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
+             dict: "an object"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -1,0 +1,89 @@
+"""How devices look on the wire: binding list entries and device details.
+
+Field sets and order follow the real cloud's captured responses (heatzypy's
+``devices.json`` and ``device.json``, 2024). Device details carry no ``dev_alias``,
+``type`` or versions, as the real cloud's do not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cloud.bindings import Binding
+from ..devices import Device
+
+WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
+
+
+def binding_entry(device: Device, binding: Binding, *, proto_ver: bool = False,
+                  lan_prot_ver: bool = False) -> dict[str, Any]:
+    """One item of ``GET /app/bindings`` (and the body of ``POST /app/bind_mac``)."""
+    meta = device.metadata
+    entry: dict[str, Any] = {
+        "protoc": meta("protoc"),
+        "ws_port": WS_PORT,
+        "port_s": MQTTS_PORT,
+        "gw_did": meta("gw_did"),
+        "host": meta("host"),
+        "sleep_duration": meta("sleep_duration"),
+        "port": MQTT_PORT,
+        "mcu_soft_version": meta("mcu_soft_version"),
+        "product_key": device.product_key,
+        "state_last_timestamp": int(device.state_changed_at),
+        "role": binding.role,
+        "is_sandbox": meta("is_sandbox"),
+        "type": meta("type"),
+        "product_name": device.product.name,
+        "is_disabled": device.is_disabled,
+        "mcu_hard_version": meta("mcu_hard_version"),
+        "wifi_soft_version": meta("wifi_soft_version"),
+        "dev_alias": binding.dev_alias,
+        "mesh_id": None,
+        "is_online": device.online,
+        "dev_label": list(binding.dev_label),
+        "wss_port": WSS_PORT,
+        "remark": binding.remark,
+        "did": device.did,
+        "mac": device.mac,
+        "passcode": device.passcode,
+        "wifi_hard_version": meta("wifi_hard_version"),
+        "is_low_power": False,
+        "updated_at": int(device.updated_at),
+    }
+    if proto_ver:
+        entry["proto_ver"] = meta("proto_ver")
+    if lan_prot_ver:
+        entry["lan_prot_ver"] = meta("proto_ver")
+    return entry
+
+
+def device_details(device: Device, binding: Binding) -> dict[str, Any]:
+    """The body of ``GET /app/devices/{did}``."""
+    meta = device.metadata
+    return {
+        "remark": binding.remark,
+        "protoc": meta("protoc"),
+        "ws_port": WS_PORT,
+        "wss_port": WSS_PORT,
+        "did": device.did,
+        "port_s": MQTTS_PORT,
+        "is_disabled": device.is_disabled,
+        "product_key": device.product_key,
+        "port": MQTT_PORT,
+        "host": meta("host"),
+        "mac": device.mac,
+        "state_last_timestamp": int(device.state_changed_at),
+        "role": binding.role,
+        "gw_did": meta("gw_did"),
+        "mesh_id": None,
+        "is_online": device.online,
+        "passcode": device.passcode,
+        "sleep_duration": meta("sleep_duration"),
+        "product_name": device.product.name,
+        "is_low_power": False,
+    }
+
+
+def devdata(device: Device, now: float) -> dict[str, Any]:
+    """The body of ``GET /app/devdata/{did}/latest``."""
+    return {"did": device.did, "updated_at": int(device.updated_at), "attr": device.read(now)}

@@ -1,0 +1,171 @@
+"""User routes: ``/app/login``, ``/app/users`` (create, read, update), ``/app/reset_password``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.routing import Route
+
+from ..cloud.outbox import Message
+from ..errors import ApiError, form_invalid
+from .http import Call, Reply, email_field, endpoint, field, text
+
+_BIRTHDAY = re.compile(r"^(\d{4}-)?\d{2}-\d{2}$")
+_GENDERS = ("M", "F", "N")
+#: Third-party platforms of ``authData.src`` (swagger ``CreateUserForm``).
+_AUTH_SOURCES = ("qq", "sina", "baidu", "wechat", "twitter", "facebook", "google", "amazon")
+
+
+def updated_at(now: float) -> dict[str, str]:
+    """``{"updatedAt": ...}``: UTC, ISO format with microseconds and no zone, as the real cloud."""
+    return {"updatedAt": datetime.fromtimestamp(now, UTC).replace(tzinfo=None).isoformat(timespec="microseconds")}
+
+
+@endpoint(auth="app", body="required")
+def login(call: Call) -> Any:
+    username = text(call.body, "username", required=True, max_length=254)
+    password = text(call.body, "password", required=True, max_length=256)
+    text(call.body, "lang", max_length=16)
+    user = call.cloud.users.authenticate_password(call.appid, username or "", password or "")
+    return call.cloud.users.issue_token(user, call.now).body()
+
+
+@endpoint(auth="app", body="required")
+def create_user(call: Call) -> Any:
+    """Create a user, or log in an anonymous / third-party user that already exists (as the cloud does)."""
+    body, users, appid = call.body, call.cloud.users, call.appid
+    lang = text(body, "lang", max_length=16) or "en"
+    auth_data = field(body, "authData", dict)
+    if auth_data is None and "src" in body:
+        auth_data = {k: body.get(k) for k in ("src", "uid", "token")}
+    if auth_data is not None:
+        src = text(auth_data, "src", required=True, max_length=32)
+        third_uid = text(auth_data, "uid", required=True, max_length=256, allow_empty=False)
+        text(auth_data, "token", required=True, max_length=2048, allow_empty=False)
+        if src not in _AUTH_SOURCES:
+            raise form_invalid(f"authData.src must be one of {list(_AUTH_SOURCES)}")
+        phone_id = f"{src}:{third_uid}"
+        user = next((u for u in users if u.appid == appid and u.phone_id == phone_id), None)
+        if user is None:
+            user = users.create(appid, call.now, phone_id=phone_id, is_anonymous=False, lang=lang)
+        return Reply(users.issue_token(user, call.now).body(), 201)
+
+    phone_id = text(body, "phone_id", max_length=256, allow_empty=False)
+    if phone_id is not None:
+        user = next((u for u in users if u.appid == appid and u.phone_id == phone_id), None)
+        if user is None:
+            user = users.create(appid, call.now, phone_id=phone_id, is_anonymous=True, lang=lang)
+        return Reply(users.issue_token(user, call.now).body(), 201)
+
+    password = text(body, "password", max_length=256, allow_empty=False)
+    username = text(body, "username", max_length=128, allow_empty=False)
+    email = email_field(body)
+    if "phone" in body or "code" in body:
+        raise form_invalid("phone registration needs an SMS code: not emulated yet")
+    if username is None and email is None:
+        raise form_invalid("give username and password, email and password, phone_id, or authData")
+    if password is None:
+        raise form_invalid("password is required")
+    user = users.create(appid, call.now, username=username, email=email, password=password, lang=lang)
+    return Reply(users.issue_token(user, call.now).body(), 201)
+
+
+@endpoint(auth="user")
+def get_user(call: Call) -> Any:
+    return call.me.profile()
+
+
+@endpoint(auth="user", body="required")
+def update_user(call: Call) -> Any:
+    """Change the password, convert an anonymous user, change the e-mail, or edit the profile.
+
+    Everything is validated before anything changes.
+    """
+    body, user, users = call.body, call.me, call.cloud.users
+    changes: dict[str, Any] = {}
+
+    old_pwd = text(body, "old_pwd", max_length=256)
+    new_pwd = text(body, "new_pwd", max_length=256, allow_empty=False)
+    if (old_pwd is None) != (new_pwd is None):
+        raise form_invalid("old_pwd and new_pwd go together")
+    if new_pwd is not None:
+        if user.password is None or old_pwd != user.password:
+            raise ApiError(9020, "old_pwd does not match")
+        changes["password"] = new_pwd
+
+    username = text(body, "username", max_length=128, allow_empty=False)
+    password = text(body, "password", max_length=256, allow_empty=False)
+    if username is not None:
+        if not user.is_anonymous:
+            raise form_invalid("username and password convert an anonymous user; this user is not anonymous")
+        if password is None:
+            raise form_invalid("password is required with username")
+        users.check_available(user.appid, username=username, exclude=user)
+        changes.update(username=username, password=password, is_anonymous=False)
+    elif password is not None and "email" not in body:
+        raise form_invalid("password alone changes nothing: use old_pwd and new_pwd")
+
+    email = email_field(body)
+    if email is not None:
+        users.check_available(user.appid, email=email, exclude=user)
+        changes["email"] = email
+        if user.is_anonymous and password is not None:
+            changes.update(password=password, is_anonymous=False)
+
+    if "phone" in body or "code" in body:
+        raise form_invalid("changing the phone needs an SMS code: not emulated yet")
+
+    for name, limit in (("name", 128), ("address", 256), ("lang", 16), ("remark", 1024)):
+        value = text(body, name, max_length=limit)
+        if value is not None:
+            changes[name] = value
+    remar = text(body, "remar", max_length=1024)  # the docs' spelling of "remark"
+    if remar is not None:
+        changes["remark"] = remar
+    gender = text(body, "gender", max_length=1)
+    if gender is not None:
+        if gender not in _GENDERS:
+            raise form_invalid("gender must be M, F or N")
+        changes["gender"] = gender
+    birthday = text(body, "birthday", max_length=10)
+    if birthday is not None:
+        if not _BIRTHDAY.match(birthday):
+            raise form_invalid("birthday must be YYYY-MM-DD or MM-DD")
+        changes["birthday"] = birthday
+
+    if not changes:
+        raise form_invalid("nothing to update")
+    for key, value in changes.items():
+        setattr(user, key, value)
+    user.updated_at = call.now
+    return updated_at(call.now)
+
+
+@endpoint(auth="app", body="required")
+def reset_password(call: Call) -> Any:
+    """By e-mail: a reset mail lands in the outbox. (By phone + SMS code: not emulated yet.)"""
+    email = email_field(call.body)
+    if email is None:
+        if "phone" in call.body:
+            raise form_invalid("reset by phone needs an SMS code: not emulated yet")
+        raise form_invalid("email is required")
+    user = call.cloud.users.find(call.appid, email=email)
+    if user is None:
+        raise ApiError(9005, f"no user with e-mail {email!r}")
+    call.cloud.outbox.send(Message(
+        kind="mail", to=email, subject="Reset your password",
+        body="Follow the link to choose a new password.", at=call.now,
+        data={"uid": user.uid, "appid": call.appid},
+    ))
+    return {}
+
+
+ROUTES = [
+    Route("/app/login", login, methods=["POST"]),
+    Route("/app/users", create_user, methods=["POST"]),
+    Route("/app/users", get_user, methods=["GET"]),
+    Route("/app/users", update_user, methods=["PUT"]),
+    Route("/app/reset_password", reset_password, methods=["POST"]),
+]

@@ -1,0 +1,47 @@
+"""``create_app(config)``: the Starlette application of the emulator."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .api import routes
+from .cloud.cloud import Cloud
+from .config import EmulatorConfig
+from .errors import ApiError, error_body
+
+log = logging.getLogger("emulator")
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = f"{request.method} {request.url.path} is not an emulated route"
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return JSONResponse(error_body(9999, detail), status_code=exc.status_code)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body(9008, f"{type(exc).__name__}: {exc}"), status_code=500)
+
+
+def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None) -> Starlette:
+    config = config or (cloud.config if cloud else EmulatorConfig())
+    cloud = cloud or Cloud(config)
+    app = Starlette(
+        routes=routes(),
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
+    )
+    app.state.cloud = cloud
+    app.state.config = config
+    return app

@@ -1,0 +1,96 @@
+"""``gizwits-emulator``: the command line.
+
+``gizwits-emulator serve`` starts a local Gizwits cloud with the demo account and devices
+and prints how to use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from .app import create_app
+from .cloud.cloud import Cloud
+from .cloud.scenario import ScenarioError, scenario_document
+from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
+from .server import SERVERS, bind_socket, runner
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gizwits-emulator", description="An offline Gizwits / Heatzy cloud.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the emulated cloud over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--server", choices=SERVERS, default="uvicorn", help="HTTP server (default uvicorn)")
+    serve.add_argument("--fixture", default="demo", help="scenario: demo, empty, or a path to a JSON file")
+    serve.add_argument("--seed", type=int, default=1, help="seed for generated ids (default 1)")
+    serve.add_argument("--token-ttl", type=int, default=DEFAULT_TOKEN_TTL,
+                       help=f"user token lifetime in seconds (default {DEFAULT_TOKEN_TTL}, 7 days)")
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    return parser
+
+
+def banner(cloud: Cloud, base_url: str) -> str:
+    lines = [
+        f"Gizwits emulator listening on {base_url}",
+        f"  application id   {HEATZY_APP_ID}   (X-Gizwits-Application-Id)",
+        "  try              curl -H 'X-Gizwits-Application-Id: "
+        f"{HEATZY_APP_ID}' {base_url}/app/login -d '{{\"username\": ..., \"password\": ...}}'",
+    ]
+    document = scenario_document(cloud.config.fixture)
+    accounts = [u for u in document.get("users", []) if u.get("password")]
+    if accounts:
+        lines.append("  accounts")
+        for item in accounts:
+            lines.append(f"    {item.get('email') or item.get('username'):<24} password: {item['password']}")
+    devices = sorted(cloud.devices, key=lambda d: d.created_at)
+    if devices:
+        lines.append("  devices")
+        for device in devices:
+            owners = [b for b in cloud.bindings.of_device(device.did)]
+            alias = owners[0].dev_alias if owners else "(unbound)"
+            owner = ", ".join(cloud.users.get(b.uid).email or b.uid for b in owners if cloud.users.get(b.uid))
+            lines.append(f"    {device.product.name:<14} {device.did}  mac {device.mac}  "
+                         f"{alias!r}{'  -> ' + owner if owner else ''}")
+    return "\n".join(lines)
+
+
+def serve(args: argparse.Namespace) -> int:
+    config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
+                            seed=args.seed, token_ttl=args.token_ttl)
+    try:
+        cloud = Cloud(config)
+    except ScenarioError as error:
+        print(f"gizwits-emulator: {error}", file=sys.stderr)
+        return 2
+    app = create_app(config, cloud)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as error:
+        print(f"gizwits-emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    base_url = f"http://{shown}:{port}"
+
+    def started() -> None:
+        print(banner(cloud, base_url), flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(runner(args.server)(app, sock, log_level=args.log_level, started=started))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

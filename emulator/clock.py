@@ -1,0 +1,111 @@
+"""The one source of "now" for the whole emulator.
+
+A clock runs in one of four modes:
+
+- ``real``: the host's wall clock;
+- ``frozen``: a fixed instant that moves only when told to (``advance``);
+- ``offset``: the wall clock plus a fixed number of seconds;
+- ``speed``: time that runs ``factor`` times faster than the wall clock from an anchor.
+
+The wall clock is read through ``time.time`` looked up at every call, so freezegun and
+time-machine, which patch that function, drive the emulator when it runs in-process.
+Nothing else in the package may read the time: everything asks its clock.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+ClockMode = Literal["real", "frozen", "offset", "speed"]
+
+
+def _wall() -> float:
+    return time.time()
+
+
+@dataclass
+class _Anchor:
+    """Virtual time ``virtual`` was reached at wall time ``wall``."""
+
+    wall: float
+    virtual: float
+
+
+class Clock:
+    """Virtual time for the emulator. All methods are cheap and side-effect free but for mode changes."""
+
+    def __init__(self) -> None:
+        self.mode: ClockMode = "real"
+        self._frozen_at = 0.0
+        self._offset = 0.0
+        self._factor = 1.0
+        self._anchor = _Anchor(0.0, 0.0)
+
+    # -- reading -------------------------------------------------------------------------
+    def now(self) -> float:
+        """Seconds since the epoch, as a float, in the emulator's time."""
+        if self.mode == "frozen":
+            return self._frozen_at
+        wall = _wall()
+        if self.mode == "offset":
+            return wall + self._offset
+        if self.mode == "speed":
+            return self._anchor.virtual + (wall - self._anchor.wall) * self._factor
+        return wall
+
+    def now_int(self) -> int:
+        return int(self.now())
+
+    def utcnow(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), UTC)
+
+    # -- changing ------------------------------------------------------------------------
+    def freeze(self, at: float | None = None) -> None:
+        """Stop time at ``at`` (default: the current emulator time)."""
+        self._frozen_at = self.now() if at is None else float(at)
+        self.mode = "frozen"
+
+    def set_offset(self, seconds: float) -> None:
+        """Run at wall speed, ``seconds`` ahead of (or behind, if negative) the wall clock."""
+        self._offset = float(seconds)
+        self.mode = "offset"
+
+    def set_speed(self, factor: float, start: float | None = None) -> None:
+        """Run ``factor`` times faster than the wall clock, from ``start`` (default: now)."""
+        if factor <= 0:
+            raise ValueError("speed factor must be positive")
+        virtual = self.now() if start is None else float(start)
+        self._anchor = _Anchor(_wall(), virtual)
+        self._factor = float(factor)
+        self.mode = "speed"
+
+    def real(self) -> None:
+        self.mode = "real"
+
+    def advance(self, seconds: float) -> float:
+        """Move emulator time forward by ``seconds`` whatever the mode; return the new now."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        if self.mode == "frozen":
+            self._frozen_at += seconds
+        elif self.mode == "speed":
+            self._anchor.virtual += seconds
+        elif self.mode == "offset":
+            self._offset += seconds
+        else:
+            self._offset = float(seconds)
+            self.mode = "offset"
+        return self.now()
+
+    def describe(self) -> dict[str, Any]:
+        now = self.now()
+        return {
+            "mode": self.mode,
+            "now": now,
+            "iso": datetime.fromtimestamp(now, UTC).isoformat(),
+            "offset": self._offset if self.mode == "offset" else 0.0,
+            "speed": self._factor if self.mode == "speed" else 1.0,
+        }

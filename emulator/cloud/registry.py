@@ -1,0 +1,74 @@
+"""Every device the cloud knows, by did and by (product_key, mac)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from ..devices import FAMILIES, Device
+from ..devices.catalog import Product
+from ..errors import ApiError
+from ..ids import IdFactory
+
+
+def normalize_mac(mac: str) -> str:
+    return mac.replace(":", "").replace("-", "").strip().lower()
+
+
+class DeviceRegistry:
+    def __init__(self, ids: IdFactory) -> None:
+        self._ids = ids
+        self._devices: dict[str, Device] = {}
+        self._by_mac: dict[tuple[str, str], str] = {}
+        #: Seeded randomness for device initial state (temperatures, ...).
+        self.rng = random.Random(ids.seed)
+
+    def __iter__(self) -> Iterator[Device]:
+        return iter(self._devices.values())
+
+    def __len__(self) -> int:
+        return len(self._devices)
+
+    def get(self, did: str) -> Device | None:
+        return self._devices.get(did)
+
+    def require(self, did: str) -> Device:
+        device = self._devices.get(did)
+        if device is None:
+            raise ApiError(9014, f"no device with did {did!r}")
+        return device
+
+    def by_mac(self, product_key: str, mac: str) -> Device | None:
+        did = self._by_mac.get((product_key, normalize_mac(mac)))
+        return self._devices.get(did) if did else None
+
+    def create(self, product: Product, now: float, *, did: str | None = None, mac: str | None = None,
+               passcode: str | None = None, online: bool = True, attrs: dict[str, Any] | None = None,
+               timezone: str | None = None, meta: dict[str, Any] | None = None) -> Device:
+        mac = normalize_mac(mac) if mac else self._ids.mac()
+        did = did or self._ids.did()
+        if did in self._devices:
+            raise ValueError(f"did {did!r} already exists")
+        if (product.product_key, mac) in self._by_mac:
+            raise ValueError(f"mac {mac!r} already registered for {product.name}")
+        family = FAMILIES[product.family]
+        state = family.initial_state(product, self.rng)
+        if attrs:
+            state.update(product.datapoints.validate_state(attrs))
+        device = Device(
+            did=did, product=product, family=family, mac=mac, passcode=passcode or self._ids.passcode(),
+            attrs=state, created_at=now, online=online, updated_at=now, state_changed_at=now,
+            meta=dict(meta or {}),
+        )
+        if timezone:
+            device.timezone = timezone
+        self._devices[did] = device
+        self._by_mac[(product.product_key, mac)] = did
+        return device
+
+    def remove(self, did: str) -> Device | None:
+        device = self._devices.pop(did, None)
+        if device is not None:
+            self._by_mac.pop((device.product_key, device.mac), None)
+        return device

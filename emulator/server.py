@@ -1,0 +1,65 @@
+"""Running the app on a real socket with uvicorn or hypercorn.
+
+The socket is bound here first, so port 0 works and the real port is known before the
+server starts; both servers are then handed that socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+
+SERVERS = ("uvicorn", "hypercorn")
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",
+                        started: Callable[[], None] | None = None) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug")
+    server = uvicorn.Server(config)
+    task = asyncio.ensure_future(server.serve(sockets=[sock]))
+    while not server.started and not task.done():
+        await asyncio.sleep(0.01)
+    if started and server.started:
+        started()
+    await task
+
+
+async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",
+                          started: Callable[[], None] | None = None) -> None:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"fd://{sock.fileno()}"]
+    config.loglevel = log_level.upper()
+    config.accesslog = None
+    if started:
+        asyncio.get_running_loop().call_soon(started)
+    # Hypercorn installs signal handlers unless given a shutdown trigger, and signal
+    # handlers only work in the main thread: in another thread, stop by cancelling.
+    trigger = None if threading.current_thread() is threading.main_thread() else asyncio.Event().wait
+    await serve(app, config, shutdown_trigger=trigger)  # type: ignore[arg-type]
+
+
+def runner(name: str) -> Callable[..., Awaitable[None]]:
+    if name == "uvicorn":
+        return serve_uvicorn
+    if name == "hypercorn":
+        return serve_hypercorn
+    raise ValueError(f"unknown server {name!r}; choose one of {SERVERS}")

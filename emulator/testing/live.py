@@ -1,0 +1,75 @@
+"""A real HTTP server (uvicorn or hypercorn) on a free port, in a background thread.
+
+``with LiveServer(cloud) as server: server.url`` gives a base URL any client can use;
+the server shares the given :class:`~emulator.cloud.cloud.Cloud`, so a test can prepare
+and inspect state directly while the client talks HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from types import TracebackType
+
+from ..app import create_app
+from ..cloud.cloud import Cloud
+from ..server import bind_socket, runner
+
+
+class LiveServer:
+    def __init__(self, cloud: Cloud | None = None, *, host: str = "127.0.0.1", server: str = "uvicorn") -> None:
+        self.cloud = cloud or Cloud()
+        self.host = host
+        self.server_name = server
+        self.port = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> LiveServer:
+        sock = bind_socket(self.host, 0)
+        self.port = sock.getsockname()[1]
+        app = create_app(self.cloud.config, self.cloud)
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            serve = runner(self.server_name)(app, sock, log_level="warning", started=self._ready.set)
+            self._task = loop.create_task(serve)
+            try:
+                loop.run_until_complete(self._task)
+            except asyncio.CancelledError:
+                pass
+            except BaseException as error:  # surfaced by start()
+                self._error = error
+                self._ready.set()
+            finally:
+                with contextlib.suppress(OSError):  # uvicorn closes it itself
+                    sock.close()
+                loop.close()
+
+        self._thread = threading.Thread(target=run, name=f"gizwits-emulator-{self.port}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout) or self._error is not None:
+            raise RuntimeError(f"the emulator did not start: {self._error!r}")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._task is not None and not self._task.done():
+            self._loop.call_soon_threadsafe(self._task.cancel)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
