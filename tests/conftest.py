@@ -1,0 +1,73 @@
+"""Shared fixtures: a fresh cloud per test, an in-process client, and the demo account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from emulator.app import create_app
+from emulator.cloud.cloud import Cloud
+from emulator.config import HEATZY_APP_ID, EmulatorConfig
+
+#: Reference material (captures, swagger, seeds) lives beside the project when available.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+DEMO_EMAIL = "demo@heatzy.test"
+DEMO_PASSWORD = "heatzy-demo"
+APP_HEADERS = {"X-Gizwits-Application-Id": HEATZY_APP_ID}
+
+
+def requires_shared(*parts: str) -> Path:
+    """The path under ../shared, or skip the test saying why."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference material not available: {path} (../shared is absent)")
+    return path
+
+
+@pytest.fixture
+def cloud() -> Cloud:
+    return Cloud(EmulatorConfig(seed=1))
+
+
+@pytest.fixture
+def client(cloud: Cloud) -> Iterator[TestClient]:
+    with TestClient(create_app(cloud=cloud), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def login(client: TestClient, username: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> dict[str, Any]:
+    response = client.post("/app/login", headers=APP_HEADERS, json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def user_headers(token: str) -> dict[str, str]:
+    return {**APP_HEADERS, "X-Gizwits-User-token": token}
+
+
+@pytest.fixture
+def demo(client: TestClient) -> dict[str, str]:
+    """Headers of the logged-in demo user."""
+    return user_headers(login(client)["token"])
+
+
+@pytest.fixture
+def demo_dids(cloud: Cloud) -> dict[str, str]:
+    """Product name -> did of the demo user's bound devices."""
+    user = cloud.users.find(HEATZY_APP_ID, email=DEMO_EMAIL)
+    assert user is not None
+    return {cloud.devices.get(b.did).product.name: b.did for b in cloud.bindings.of_user(user.uid)}
+
+
+def assert_error(response: Any, code: int, status: int) -> dict[str, Any]:
+    """The response is the documented 9xxx error body with the documented HTTP status."""
+    body = response.json()
+    assert response.status_code == status, (response.status_code, body)
+    assert set(body) == {"error_message", "error_code", "detail_message"}, body
+    assert body["error_code"] == code, body
+    return body
