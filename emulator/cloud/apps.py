@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ApiError
+from .persist import from_rows, rows
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,9 @@ class AppRegistry:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._apps.values())
+
+    def dump(self) -> list[dict[str, str]]:
+        return rows(self._apps.values())
+
+    def load(self, data: list[dict[str, str]]) -> None:
+        self._apps = {app.appid: app for app in from_rows(App, data)}

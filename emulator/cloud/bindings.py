@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from .persist import from_rows, rows
 
 SPECIAL, OWNER, GUEST, NORMAL = "special", "owner", "guest", "normal"
 
@@ -59,6 +62,12 @@ class BindingStore:
             if successors:
                 successors[0].role = SPECIAL
         return binding
+
+    def dump(self) -> list[dict[str, Any]]:
+        return rows(self._by_key.values())
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self._by_key = {(b.uid, b.did): b for b in from_rows(Binding, data)}
 
     def drop_device(self, did: str) -> None:
         for key in [k for k in self._by_key if k[1] == did]:

@@ -22,6 +22,7 @@ from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
 from .outbox import Outbox
+from .persist import Store
 from .registry import DeviceRegistry
 from .schedulers import SchedulerStore
 from .users import User, UserStore
@@ -43,13 +44,32 @@ class Cloud:
             self.ids = IdFactory(self.config.seed)
             self.apps = AppRegistry()
             self.users = UserStore(self.ids, self.config.token_ttl)
-            self.devices = DeviceRegistry(self.ids)
+            self.devices = DeviceRegistry(self.ids, self.catalog)
             self.bindings = BindingStore()
             self.schedulers = SchedulerStore(self.ids)
             self.outbox = Outbox()
             self.events = EventQueue()
             self.feed = ChangeFeed()
+            #: Everything a snapshot saves, by name. A new store registers itself here.
+            self.stores: dict[str, Store] = {
+                "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
+                "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
+            }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
+
+    # -- snapshots -----------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as one JSON-able document."""
+        with self.lock:
+            return {"format": 1, "taken_at": self.now(), "stores": {n: s.dump() for n, s in self.stores.items()}}
+
+    def restore(self, document: dict[str, Any]) -> None:
+        """Put back a :meth:`snapshot`. The clock is left as it is."""
+        with self.lock:
+            for name, data in document["stores"].items():
+                if name not in self.stores:
+                    raise ValueError(f"unknown store {name!r} in snapshot")
+                self.stores[name].load(data)
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
@@ -60,6 +80,12 @@ class Cloud:
         now = self.clock.now()
         self.events.run_until(now)
         return now
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward and run, in order, every event that came due."""
+        with self.lock:
+            self.clock.advance(seconds)
+            return self.sync()
 
     # -- devices and bindings ------------------------------------------------------------
     def product(self, product_key: str | None) -> Product:
@@ -92,6 +118,23 @@ class Cloud:
         device.online = online
         device.state_changed_at = now
         self.feed.publish(Change(device.did, now, "online" if online else "offline", source="device"))
+
+    # -- the physical world ----------------------------------------------------------------
+    def press(self, device: Device, changes: dict[str, Any]) -> dict[str, Any]:
+        """Someone uses the device's own buttons: a local change, reported by the device."""
+        values = device.product.datapoints.validate_state(changes)
+        return self.apply(device, values, source="device")
+
+    def set_environment(self, device: Device, **values: Any) -> None:
+        """Change the world around a device (``room_temp``, ``outdoor_temp``, ``window_open``, ...).
+
+        The device's family decides what follows (heating, open-window detection, ...).
+        """
+        now = self.now()
+        device.environment.update(values)
+        changed = device.family.environment_changed(device, now)
+        if changed:
+            self.apply(device, changed, source="device", now=now)
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,

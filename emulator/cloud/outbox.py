@@ -30,5 +30,11 @@ class Outbox:
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m.to == address]
 
+    def dump(self) -> list[dict[str, Any]]:
+        return [m.as_dict() for m in self.messages]
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self.messages = [Message(**item) for item in data]
+
     def clear(self) -> None:
         self.messages.clear()

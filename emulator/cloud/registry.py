@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..devices import FAMILIES, Device
-from ..devices.catalog import Product
+from ..devices.catalog import Catalog, Product
 from ..errors import ApiError
 from ..ids import IdFactory
 
@@ -17,8 +17,9 @@ def normalize_mac(mac: str) -> str:
 
 
 class DeviceRegistry:
-    def __init__(self, ids: IdFactory) -> None:
+    def __init__(self, ids: IdFactory, catalog: Catalog) -> None:
         self._ids = ids
+        self._catalog = catalog
         self._devices: dict[str, Device] = {}
         self._by_mac: dict[tuple[str, str], str] = {}
         #: Seeded randomness for device initial state (temperatures, ...).
@@ -66,6 +67,21 @@ class DeviceRegistry:
         self._devices[did] = device
         self._by_mac[(product.product_key, mac)] = did
         return device
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [device.dump() for device in self._devices.values()]
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self._devices.clear()
+        self._by_mac.clear()
+        for item in data:
+            product = self._catalog.get(item["product_key"])
+            if product is None:
+                raise ValueError(f"unknown product_key {item['product_key']!r} in snapshot")
+            fields = {k: v for k, v in item.items() if k != "product_key"}
+            device = Device(product=product, family=FAMILIES[product.family], **fields)
+            self._devices[device.did] = device
+            self._by_mac[(product.product_key, device.mac)] = device.did
 
     def remove(self, did: str) -> Device | None:
         device = self._devices.pop(did, None)

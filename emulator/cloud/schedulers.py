@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import ApiError
 from ..ids import IdFactory
+from .persist import from_rows, rows
 
 
 @dataclass
@@ -87,6 +88,12 @@ class SchedulerStore:
 
     def delete(self, task: DeviceTask) -> None:
         self._tasks.pop(task.id, None)
+
+    def dump(self) -> list[dict[str, Any]]:
+        return rows(self._tasks.values())
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self._tasks = {t.id: t for t in from_rows(DeviceTask, data)}
 
     def drop_device(self, did: str, uid: str | None = None) -> None:
         for task in [t for t in self._tasks.values() if t.did == did and (uid is None or t.uid == uid)]:

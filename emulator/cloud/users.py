@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import ApiError
 from ..ids import IdFactory
+from .persist import from_rows, rows
 
 PROFILE_FIELDS = ("name", "gender", "birthday", "address", "lang", "remark")
 
@@ -119,6 +120,14 @@ class UserStore:
         if user is None or user.password is None or user.password != password:
             raise ApiError(9020)
         return user
+
+    # -- snapshots -----------------------------------------------------------------------
+    def dump(self) -> dict[str, Any]:
+        return {"users": rows(self._users.values()), "tokens": rows(self._tokens.values())}
+
+    def load(self, data: dict[str, Any]) -> None:
+        self._users = {u.uid: u for u in from_rows(User, data["users"])}
+        self._tokens = {t.token: t for t in from_rows(Token, data["tokens"])}
 
     # -- tokens --------------------------------------------------------------------------
     def issue_token(self, user: User, now: float) -> Token:

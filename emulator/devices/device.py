@@ -37,6 +37,10 @@ class Family:
         """Every data point value the device reports at ``now``."""
         return dict(device.attrs)
 
+    def environment_changed(self, device: Device, now: float) -> dict[str, Any]:
+        """React to a change of ``device.environment``; return data point changes to report."""
+        return {}
+
 
 @dataclass
 class Device:
@@ -56,6 +60,10 @@ class Device:
     state_changed_at: float = 0.0
     #: Per-device overrides of the product's device metadata (versions, host, ...).
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The physical world around the device: room/outdoor temperature, open window, ...
+    environment: dict[str, Any] = field(default_factory=dict)
+    #: Behaviour state the family keeps beside the data points (JSON-able).
+    sim: dict[str, Any] = field(default_factory=dict)
 
     @property
     def product_key(self) -> str:
@@ -69,6 +77,15 @@ class Device:
 
     def read(self, now: float) -> dict[str, Any]:
         return self.family.read(self, now)
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "did": self.did, "product_key": self.product_key, "mac": self.mac, "passcode": self.passcode,
+            "attrs": dict(self.attrs), "created_at": self.created_at, "online": self.online,
+            "is_disabled": self.is_disabled, "timezone": self.timezone, "updated_at": self.updated_at,
+            "state_changed_at": self.state_changed_at, "meta": dict(self.meta),
+            "environment": dict(self.environment), "sim": dict(self.sim),
+        }
 
     def write(self, changes: dict[str, Any], now: float) -> dict[str, Any]:
         changed = self.family.write(self, changes, now)
