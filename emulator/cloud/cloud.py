@@ -21,6 +21,7 @@ from ..ids import IdFactory
 from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
+from .history import History
 from .outbox import Outbox
 from .persist import Store
 from .registry import DeviceRegistry
@@ -50,10 +51,12 @@ class Cloud:
             self.outbox = Outbox()
             self.events = EventQueue()
             self.feed = ChangeFeed()
+            self.history = History(self.feed)
             #: Everything a snapshot saves, by name. A new store registers itself here.
             self.stores: dict[str, Store] = {
                 "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
                 "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
+                "history": self.history,
             }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
