@@ -105,6 +105,17 @@ class Cloud:
             raise ApiError(9017, f"device {did!r} is not bound to this user")
         return device, binding
 
+    def register_device(self, product: Product, **options: Any) -> Device:
+        """A new device joins the cloud (fixture, device-side registration, admin).
+
+        Its first report (every data point) is published like any later change, so the
+        history of a device starts with its full state.
+        """
+        now = self.now()
+        device = self.devices.create(product, now, **options)
+        self.feed.publish(Change(device.did, now, "attrs", device.read(now), source="device"))
+        return device
+
     def bind(self, user: User, device: Device, *, dev_alias: str = "", remark: str = "") -> Binding:
         return self.bindings.bind(user.uid, device.did, self.now(), dev_alias=dev_alias, remark=remark)
 

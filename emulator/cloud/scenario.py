@@ -56,8 +56,8 @@ def load_scenario(cloud: Cloud, name_or_path: str | Path | dict[str, Any]) -> di
 
     for item in document.get("devices", []):
         product = cloud.catalog.resolve(item["product"])
-        device = cloud.devices.create(
-            product, now, did=item.get("did"), mac=item.get("mac"), passcode=item.get("passcode"),
+        device = cloud.register_device(
+            product, did=item.get("did"), mac=item.get("mac"), passcode=item.get("passcode"),
             online=item.get("online", True), attrs=item.get("attrs"), timezone=item.get("timezone"),
             meta=item.get("meta"),
         )
