@@ -56,6 +56,7 @@ def banner(cloud: Cloud, base_url: str) -> str:
             owner = ", ".join(cloud.users.get(b.uid).email or b.uid for b in owners if cloud.users.get(b.uid))
             lines.append(f"    {device.product.name:<14} {device.did}  mac {device.mac}  "
                          f"{alias!r}{'  -> ' + owner if owner else ''}")
+    lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
 
