@@ -63,7 +63,7 @@ def load_scenario(cloud: Cloud, name_or_path: str | Path | dict[str, Any]) -> di
             meta=item.get("meta"),
         )
         for entry in item.get("bound_to", []):
-            ref, role = binding_entry(entry)
+            ref, role = bound_user(entry)
             if ref not in users_by_ref:
                 raise ScenarioError(f"device {item.get('alias')!r} is bound to unknown user {ref!r}")
             cloud.bindings.bind(users_by_ref[ref].uid, device.did, now, dev_alias=item.get("alias", ""),
@@ -71,7 +71,7 @@ def load_scenario(cloud: Cloud, name_or_path: str | Path | dict[str, Any]) -> di
     return document
 
 
-def binding_entry(entry: str | dict[str, Any]) -> tuple[str, str | None]:
+def bound_user(entry: str | dict[str, Any]) -> tuple[str, str | None]:
     """A ``bound_to`` item: a user ref (role by the binding rules) or ``{"user": ref, "role": ...}``."""
     if isinstance(entry, str):
         return entry, None
