@@ -77,21 +77,27 @@ def check_signature(call: Call, product_secret: str) -> None:
         raise ApiError(9044, "expected lower(md5(product_secret + X-Gizwits-Timestamp))")
 
 
+def set_owner_field(body: dict[str, Any]) -> int:
+    """``set_owner``: 1 makes the first binder of a device of a sharing product its owner (0 by default)."""
+    set_owner = field(body, "set_owner", int, default=0)
+    if set_owner not in (0, 1):
+        raise form_invalid("set_owner must be 0 or 1")
+    return int(set_owner)
+
+
 @endpoint(auth="user", body="required")
 def bind_mac(call: Call) -> Any:
     product_key = text(call.body, "product_key", required=True, max_length=64)
     mac = text(call.body, "mac", required=True, max_length=64, allow_empty=False)
     remark = text(call.body, "remark", max_length=1024) or ""
     dev_alias = text(call.body, "dev_alias", max_length=128) or ""
-    set_owner = field(call.body, "set_owner", int, default=0)
-    if set_owner not in (0, 1):
-        raise form_invalid("set_owner must be 0 or 1")
+    set_owner = set_owner_field(call.body)
     product = call.cloud.product(product_key)
     check_signature(call, product.secret)
     device = call.cloud.devices.by_mac(product.product_key, mac or "")
     if device is None:
         raise ApiError(9014, f"no {product.name} device with mac {mac!r} is registered")
-    binding = call.cloud.bind(call.me, device, dev_alias=dev_alias, remark=remark)
+    binding = call.cloud.bind(call.me, device, dev_alias=dev_alias, remark=remark, set_owner=set_owner == 1)
     return Reply(binding_entry(device, binding), 201)
 
 

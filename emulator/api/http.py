@@ -70,11 +70,25 @@ class Call:
             raise form_invalid(f"{name} must be {bound}, got {value}")
         return value
 
+    def query_choice(self, name: str, choices: tuple[int, ...]) -> int:
+        """A required integer query parameter that must be one of ``choices``; 9015 otherwise."""
+        value = self.query_int(name)
+        if value is None or value not in choices:
+            raise form_invalid(f"{name} is required, one of {', '.join(map(str, choices))}")
+        return value
+
     def query_flag(self, name: str) -> bool:
         return bool(self.query_int(name, 0, maximum=1))
 
     def query_str(self, name: str) -> str | None:
         return self.request.query_params.get(name)
+
+    def query_required(self, name: str, meaning: str) -> str:
+        """A query parameter that must be given and not empty; 9015 saying what it is otherwise."""
+        value = self.request.query_params.get(name)
+        if not value:
+            raise form_invalid(f"{name} ({meaning}) is required")
+        return value
 
 
 @dataclass
@@ -202,11 +216,26 @@ def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def email_field(body: Mapping[str, Any], name: str = "email", *, required: bool = False) -> str | None:
-    value = text(body, name, required=required, max_length=254)
-    if value is not None and not _EMAIL.match(value):
-        raise form_invalid(f"{name} is not an e-mail address: {value!r}")
+#: Digits, with a leading ``+`` and country code for numbers abroad (seed 001: "+14246531234").
+_PHONE = re.compile(r"^\+?[0-9]{5,20}$")
+
+
+def matching_text(body: Mapping[str, Any], name: str, pattern: re.Pattern[str], expected: str, *,
+                  required: bool = False, max_length: int = 1024) -> str | None:
+    """A text field that must match ``pattern`` (9015 saying it must be ``expected`` otherwise)."""
+    value = text(body, name, required=required, max_length=max_length)
+    if value is not None and not pattern.match(value):
+        raise form_invalid(f"{name} must be {expected}, got {value!r}")
     return value
+
+
+def email_field(body: Mapping[str, Any], name: str = "email", *, required: bool = False) -> str | None:
+    return matching_text(body, name, _EMAIL, "an e-mail address", required=required, max_length=254)
+
+
+def phone_field(body: Mapping[str, Any], name: str = "phone", *, required: bool = False) -> str | None:
+    return matching_text(body, name, _PHONE, "digits, with +country code for numbers abroad", required=required,
+                         max_length=21)
 
 
 def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:

@@ -7,12 +7,18 @@ Field sets and order follow the real cloud's captured responses (heatzypy's
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from ..cloud.bindings import Binding
 from ..devices import Device
 
 WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
+
+
+def utc_time(moment: float) -> str:
+    """A time as the sharing, message and guest lists give it: ``"2017-07-21T09:46:56Z"``."""
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def binding_entry(device: Device, binding: Binding, *, proto_ver: bool = False,

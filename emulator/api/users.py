@@ -1,4 +1,10 @@
-"""User routes: ``/app/login``, ``/app/users`` (create, read, update), ``/app/reset_password``."""
+"""User routes: ``/app/login``, ``/app/users`` (create, read, update), ``/app/reset_password``.
+
+Phone numbers are proven with an SMS code (see :mod:`emulator.cloud.verification`):
+registration with phone, password and code, password-free registration and login with
+phone and code (swagger), phone change, anonymous-to-phone conversion, and password reset
+by phone all use the code up once everything else has been checked.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,9 @@ from typing import Any
 from starlette.routing import Route
 
 from ..cloud.outbox import Message
+from ..cloud.users import Token
 from ..errors import ApiError, form_invalid
-from .http import Call, Reply, email_field, endpoint, field, text
+from .http import Call, Reply, email_field, endpoint, field, phone_field, text
 
 _BIRTHDAY = re.compile(r"^(\d{4}-)?\d{2}-\d{2}$")
 _GENDERS = ("M", "F", "N")
@@ -62,14 +69,43 @@ def create_user(call: Call) -> Any:
     password = text(body, "password", max_length=256, allow_empty=False)
     username = text(body, "username", max_length=128, allow_empty=False)
     email = email_field(body)
-    if "phone" in body or "code" in body:
-        raise form_invalid("phone registration needs an SMS code: not emulated yet")
-    if username is None and email is None:
-        raise form_invalid("give username and password, email and password, phone_id, or authData")
+    phone, code = phone_and_code(body)
+    if phone is not None and password is None and username is None and email is None:
+        return Reply(phone_login(call, phone, code or "", lang).body(), 201)
+    if username is None and email is None and phone is None:
+        raise form_invalid("give username and password, email and password, phone and code, phone_id, or authData")
     if password is None:
         raise form_invalid("password is required")
-    user = users.create(appid, call.now, username=username, email=email, password=password, lang=lang)
+    users.check_available(appid, username=username, email=email, phone=phone)
+    if phone is not None:
+        call.cloud.codes.redeem_sms_code(appid, phone, code or "", call.now)
+    user = users.create(appid, call.now, username=username, email=email, phone=phone, password=password, lang=lang)
+    if email is not None:
+        # Seed 002: a user registered by e-mail "receives a notification mail".
+        call.cloud.outbox.send(Message(kind="mail", to=email, subject="Welcome", body="Your account is ready.",
+                                       at=call.now, data={"uid": user.uid, "appid": appid}))
     return Reply(users.issue_token(user, call.now).body(), 201)
+
+
+def phone_and_code(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``phone`` and its SMS ``code``, which go together (9015 otherwise)."""
+    phone = phone_field(body)
+    code = text(body, "code", max_length=16, allow_empty=False)
+    if code is not None and phone is None:
+        raise form_invalid("code goes with phone")
+    if phone is not None and code is None:
+        raise form_invalid("phone needs the SMS code sent to it (POST /app/sms_code)")
+    return phone, code
+
+
+def phone_login(call: Call, phone: str, code: str, lang: str) -> Token:
+    """Password-free registration and login with phone and code (swagger): the phone's user, new if need be."""
+    users = call.cloud.users
+    user = users.find(call.appid, phone=phone)
+    call.cloud.codes.redeem_sms_code(call.appid, phone, code, call.now)
+    if user is None:
+        user = users.create(call.appid, call.now, phone=phone, lang=lang)
+    return users.issue_token(user, call.now)
 
 
 @endpoint(auth="user")
@@ -79,9 +115,10 @@ def get_user(call: Call) -> Any:
 
 @endpoint(auth="user", body="required")
 def update_user(call: Call) -> Any:
-    """Change the password, convert an anonymous user, change the e-mail, or edit the profile.
+    """Change the password, convert an anonymous user (username, phone or e-mail with a password),
+    change the e-mail or the phone (with its SMS code), or edit the profile.
 
-    Everything is validated before anything changes.
+    Everything is validated before anything changes; the SMS code is used up last.
     """
     body, user, users = call.body, call.me, call.cloud.users
     changes: dict[str, Any] = {}
@@ -97,25 +134,30 @@ def update_user(call: Call) -> Any:
 
     username = text(body, "username", max_length=128, allow_empty=False)
     password = text(body, "password", max_length=256, allow_empty=False)
+    email = email_field(body)
+    phone, code = phone_and_code(body)
+    if password is not None:
+        if username is None and email is None and phone is None:
+            raise form_invalid("password alone changes nothing: use old_pwd and new_pwd")
+        if not user.is_anonymous:
+            raise form_invalid("password with username, phone or email converts an anonymous user; "
+                               "this user is not anonymous: use old_pwd and new_pwd")
+        changes.update(password=password, is_anonymous=False)
     if username is not None:
         if not user.is_anonymous:
             raise form_invalid("username and password convert an anonymous user; this user is not anonymous")
         if password is None:
             raise form_invalid("password is required with username")
         users.check_available(user.appid, username=username, exclude=user)
-        changes.update(username=username, password=password, is_anonymous=False)
-    elif password is not None and "email" not in body:
-        raise form_invalid("password alone changes nothing: use old_pwd and new_pwd")
-
-    email = email_field(body)
+        changes["username"] = username
     if email is not None:
         users.check_available(user.appid, email=email, exclude=user)
         changes["email"] = email
-        if user.is_anonymous and password is not None:
-            changes.update(password=password, is_anonymous=False)
-
-    if "phone" in body or "code" in body:
-        raise form_invalid("changing the phone needs an SMS code: not emulated yet")
+    if phone is not None:
+        users.check_available(user.appid, phone=phone, exclude=user)
+        call.cloud.codes.check_sms_code(user.appid, phone, code or "", call.now)
+        # A verified phone is a way to log in (phone and code), so the user is no longer anonymous.
+        changes.update(phone=phone, is_anonymous=False)
 
     for name, limit in (("name", 128), ("address", 256), ("lang", 16), ("remark", 1024)):
         value = text(body, name, max_length=limit)
@@ -137,6 +179,8 @@ def update_user(call: Call) -> Any:
 
     if not changes:
         raise form_invalid("nothing to update")
+    if phone is not None:
+        call.cloud.codes.redeem_sms_code(user.appid, phone, code or "", call.now)
     for key, value in changes.items():
         setattr(user, key, value)
     user.updated_at = call.now
@@ -145,20 +189,28 @@ def update_user(call: Call) -> Any:
 
 @endpoint(auth="app", body="required")
 def reset_password(call: Call) -> Any:
-    """By e-mail: a reset mail lands in the outbox. (By phone + SMS code: not emulated yet.)"""
+    """By e-mail: a reset mail lands in the outbox. By phone: ``phone``, ``code`` and ``new_pwd`` set it now."""
     email = email_field(call.body)
-    if email is None:
-        if "phone" in call.body:
-            raise form_invalid("reset by phone needs an SMS code: not emulated yet")
-        raise form_invalid("email is required")
-    user = call.cloud.users.find(call.appid, email=email)
+    if email is not None:
+        user = call.cloud.users.find(call.appid, email=email)
+        if user is None:
+            raise ApiError(9005, f"no user with e-mail {email!r}")
+        call.cloud.outbox.send(Message(
+            kind="mail", to=email, subject="Reset your password",
+            body="Follow the link to choose a new password.", at=call.now,
+            data={"uid": user.uid, "appid": call.appid},
+        ))
+        return {}
+    phone, code = phone_and_code(call.body)
+    if phone is None:
+        raise form_invalid("give email, or phone with code and new_pwd")
+    new_pwd = text(call.body, "new_pwd", required=True, max_length=256, allow_empty=False)
+    user = call.cloud.users.find(call.appid, phone=phone)
     if user is None:
-        raise ApiError(9005, f"no user with e-mail {email!r}")
-    call.cloud.outbox.send(Message(
-        kind="mail", to=email, subject="Reset your password",
-        body="Follow the link to choose a new password.", at=call.now,
-        data={"uid": user.uid, "appid": call.appid},
-    ))
+        raise ApiError(9005, f"no user with phone {phone!r}")
+    call.cloud.codes.redeem_sms_code(call.appid, phone, code or "", call.now)
+    user.password = new_pwd
+    user.updated_at = call.now
     return {}
 
 

@@ -18,15 +18,19 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError
 from ..events import EventQueue
 from ..ids import IdFactory
+from . import sharing_flow
 from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
 from .history import History
+from .messages import MessageStore
 from .outbox import Outbox
 from .persist import Store
 from .registry import DeviceRegistry
 from .schedulers import SchedulerStore
+from .sharing import SharingStore
 from .users import User, UserStore
+from .verification import VerificationStore
 
 
 class Cloud:
@@ -52,11 +56,15 @@ class Cloud:
             self.events = EventQueue()
             self.feed = ChangeFeed()
             self.history = History(self.feed)
+            self.codes = VerificationStore(self.ids, self.outbox, self.config.token_ttl)
+            self.sharing = SharingStore()
+            self.messages = MessageStore(self.ids)
+            sharing_flow.register(self)
             #: Everything a snapshot saves, by name. A new store registers itself here.
             self.stores: dict[str, Store] = {
                 "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
                 "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
-                "history": self.history,
+                "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
             }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
@@ -116,14 +124,20 @@ class Cloud:
         self.feed.publish(Change(device.did, now, "attrs", device.read(now), source="device"))
         return device
 
-    def bind(self, user: User, device: Device, *, dev_alias: str = "", remark: str = "") -> Binding:
-        return self.bindings.bind(user.uid, device.did, self.now(), dev_alias=dev_alias, remark=remark)
+    def bind(self, user: User, device: Device, *, dev_alias: str = "", remark: str = "",
+             set_owner: bool = False) -> Binding:
+        """Bind with the role the rules give (see :mod:`.bindings`); 9092 if the device has an owner."""
+        return self.bindings.bind(user.uid, device.did, self.now(), dev_alias=dev_alias, remark=remark,
+                                  sharing=device.product.sharing, set_owner=set_owner)
 
-    def unbind(self, user: User, did: str) -> bool:
-        if self.bindings.unbind(user.uid, did) is None:
-            return False
-        self.schedulers.drop_device(did, user.uid)
-        return True
+    def unbind(self, user: User, did: str, now: float | None = None) -> bool:
+        """``user`` leaves ``did`` (an owner takes its guests along); False if it was not bound."""
+        removed = self.bindings.unbind(user.uid, did)
+        now = self.now() if now is None else now
+        for binding in removed:
+            self.schedulers.drop_device(did, binding.uid)
+            sharing_flow.binding_removed(self, binding, now)
+        return bool(removed)
 
     def set_online(self, device: Device, online: bool, now: float | None = None) -> None:
         now = self.now() if now is None else now

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import HEATZY_APP_ID
 from ..data import fixtures_dir, load_json
 from .apps import App
+from .bindings import ROLES
 
 if TYPE_CHECKING:
     from .cloud import Cloud
@@ -61,9 +62,20 @@ def load_scenario(cloud: Cloud, name_or_path: str | Path | dict[str, Any]) -> di
             online=item.get("online", True), attrs=item.get("attrs"), timezone=item.get("timezone"),
             meta=item.get("meta"),
         )
-        for ref in item.get("bound_to", []):
+        for entry in item.get("bound_to", []):
+            ref, role = bound_user(entry)
             if ref not in users_by_ref:
                 raise ScenarioError(f"device {item.get('alias')!r} is bound to unknown user {ref!r}")
             cloud.bindings.bind(users_by_ref[ref].uid, device.did, now, dev_alias=item.get("alias", ""),
-                                remark=item.get("remark", ""))
+                                remark=item.get("remark", ""), role=role)
     return document
+
+
+def bound_user(entry: str | dict[str, Any]) -> tuple[str, str | None]:
+    """A ``bound_to`` item: a user ref (role by the binding rules) or ``{"user": ref, "role": ...}``."""
+    if isinstance(entry, str):
+        return entry, None
+    role = entry.get("role")
+    if role is not None and role not in ROLES:
+        raise ScenarioError(f"binding role {role!r} is not one of {', '.join(ROLES)}")
+    return entry["user"], role

@@ -16,6 +16,30 @@ from ..ids import IdFactory
 from .persist import from_rows, rows
 
 PROFILE_FIELDS = ("name", "gender", "birthday", "address", "lang", "remark")
+MASK = "****"
+
+
+def mask_name(value: str | None) -> str | None:
+    """A username with its middle replaced: ``"gizwits"`` -> ``"g****s"`` (the docs' ``"G****s"``)."""
+    if not value:
+        return value
+    return value[0] + MASK + (value[-1] if len(value) > 1 else "")
+
+
+def mask_email(value: str | None) -> str | None:
+    """The part before ``@`` masked like a username: ``"gizwits@x.com"`` -> ``"g****s@x.com"``."""
+    if not value or "@" not in value:
+        return mask_name(value)
+    local, _, domain = value.partition("@")
+    return f"{mask_name(local)}@{domain}"
+
+
+def mask_phone(value: str | None) -> str | None:
+    """Four digits in the middle replaced: ``"18812345678"`` -> ``"188****5678"``."""
+    if not value or len(value) <= len(MASK):
+        return mask_name(value)
+    start = (len(value) - len(MASK)) // 2
+    return value[:start] + MASK + value[start + len(MASK):]
 
 
 @dataclass
@@ -53,6 +77,16 @@ class User:
             "email": self.email,
         }
 
+    def masked(self) -> dict[str, str | None]:
+        """``username``, ``email`` and ``phone`` as the cloud shows them to other users."""
+        return {"username": mask_name(self.username), "email": mask_email(self.email),
+                "phone": mask_phone(self.phone)}
+
+    def shown_as(self) -> str:
+        """How the cloud names this user to others: phone, e-mail, username or uid, masked."""
+        masked = self.masked()
+        return masked["phone"] or masked["email"] or masked["username"] or self.uid
+
 
 @dataclass(frozen=True)
 class Token:
@@ -80,6 +114,11 @@ class UserStore:
 
     def get(self, uid: str) -> User | None:
         return self._users.get(uid)
+
+    def in_app(self, appid: str, uid: str) -> User | None:
+        """The user ``uid`` if it belongs to application ``appid``."""
+        user = self._users.get(uid)
+        return user if user is not None and user.appid == appid else None
 
     # -- lookups -------------------------------------------------------------------------
     def find(self, appid: str, *, username: str | None = None, email: str | None = None,

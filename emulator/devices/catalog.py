@@ -26,6 +26,9 @@ class Product:
     secret: str
     datapoints: DatapointSet
     device_defaults: dict[str, Any]
+    #: The product setting "device sharing enabled": owner/guest roles and ``/app/sharing``.
+    #: Off unless the catalog turns it on, as on the real cloud, where a product opts in.
+    sharing: bool = False
 
     def datapoint_document(self) -> dict[str, Any]:
         """The body of ``GET /app/datapoint`` for this product."""
@@ -105,6 +108,7 @@ def load_catalog() -> Catalog:
             secret=item["secret"],
             datapoints=sets[item["datapoints"]],
             device_defaults={**defaults, **item.get("device", {})},
+            sharing=bool(item.get("sharing", False)),
         )
         for item in document["products"]
     ]
