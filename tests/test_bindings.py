@@ -28,15 +28,15 @@ def test_bindings_list_every_bound_device_with_the_real_clouds_fields(client, de
     assert response.status_code == 200
     devices = response.json()["devices"]
     names = [d["product_name"] for d in devices]
-    assert names == ["Heatzy", "Pilote2", "Pilote_Soc", "Pilote_Soc_C3", "Pilote_Pro", "Glow_Simple", "onyx",
-                     "INEA", "Bloom"]
+    assert names == ["Bloom", "INEA", "onyx", "Glow_Simple", "Pilote_Pro", "Pilote_Soc_C3", "Pilote_Soc",
+                     "Pilote2", "Heatzy"], "newest binding first"
     captured = json.loads(requires_shared("reference", "captures", "heatzypy", "devices.json").read_text())
     expected_keys = set(captured["devices"][0])
     for entry in devices:
         assert set(entry) == expected_keys
         assert entry["role"] == "special" and entry["is_online"] is True
         assert (entry["ws_port"], entry["wss_port"], entry["port"], entry["port_s"]) == (8080, 8880, 1883, 8883)
-    assert devices[1]["dev_alias"] == "Salon"
+    assert devices[-2]["dev_alias"] == "Salon"
 
 
 def test_bindings_paging_with_limit_and_skip(client, demo) -> None:
@@ -114,8 +114,9 @@ def test_bind_mac_binds_a_registered_device_with_201(client, demo, cloud) -> Non
     entry = response.json()
     assert entry["mac"] == SPARE_MAC and entry["role"] == "special" and entry["dev_alias"] == "Cuisine"
     assert entry["product_name"] == "Pilote2"
+    cloud.advance(1)
     listed = [d["did"] for d in client.get("/app/bindings", headers=demo).json()["devices"]]
-    assert entry["did"] in listed
+    assert listed[0] == entry["did"], "the newest binding comes first"
 
 
 def test_bind_mac_accepts_a_mac_with_separators_in_any_case(client, demo, cloud) -> None:

@@ -23,7 +23,9 @@ def list_bindings(call: Call) -> Any:
     proto_ver = call.query_flag("show_proto_ver")
     lan_prot_ver = call.query_flag("lan_prot_ver")
     entries = []
-    for binding in sorted(call.cloud.bindings.of_user(call.me.uid), key=lambda b: b.created_at):
+    # Newest binding first, as the swagger says ("按绑定时间倒序排序") and the captures show.
+    newest_first = reversed(sorted(call.cloud.bindings.of_user(call.me.uid), key=lambda b: b.created_at))
+    for binding in newest_first:
         device = call.cloud.devices.get(binding.did)
         if device is None or (device.is_disabled and not show_disabled):
             continue
