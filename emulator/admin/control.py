@@ -20,6 +20,7 @@ from typing import Any
 
 from ..cloud.cloud import Cloud
 from ..cloud.journal import Journal
+from ..cloud.outbox import Message
 from ..cloud.scenario import ScenarioError, load_scenario
 from ..devices import Device
 from ..devices.catalog import PROGRAM_POINTS
@@ -140,6 +141,12 @@ def device_state(cloud: Cloud, did: str) -> dict[str, Any]:
             "pending_events": [e.as_dict() for e in cloud.events.pending() if e.data.get("did") == did],
             "history": len(cloud.history.of(did)),
         }
+
+
+def outbox(cloud: Cloud, kind: str | None = None, to: str | None = None) -> list[Message]:
+    """Mails (``kind="mail"``) and SMS (``"sms"``) the cloud sent, optionally to one address."""
+    with cloud.lock:
+        return [m for m in cloud.outbox.messages if (kind is None or m.kind == kind) and (to is None or m.to == to)]
 
 
 # -- the physical world -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from ...api.http import Call, endpoint
 from ...errors import form_invalid
+from .. import control
 from .spec import json_body, operation, parameter
 
 
@@ -44,9 +45,7 @@ def clear_journal(call: Call) -> Any:
 
 @endpoint(auth="none")
 def outbox(call: Call) -> Any:
-    kind, to = call.query_str("kind"), call.query_str("to")
-    return [m.as_dict() for m in call.cloud.outbox.messages
-            if (kind is None or m.kind == kind) and (to is None or m.to == to)]
+    return [m.as_dict() for m in control.outbox(call.cloud, call.query_str("kind"), call.query_str("to"))]
 
 
 @endpoint(auth="none")
