@@ -121,9 +121,9 @@ class ControlPlaneMiddleware:
     async def _emulated(self, cloud: Cloud, scope: Scope, headers: dict[str, str], receive: Receive,
                         send: Send) -> None:
         started = time.perf_counter()
-        body, complete = b"", True
+        body, complete, replay = b"", True, receive
         if scope["type"] == "http":
-            body, complete, receive = await _buffer(receive, cloud.config.max_body_bytes)
+            body, complete, replay = await _buffer(receive, cloud.config.max_body_bytes)
         with cloud.lock:
             info = request_info(cloud, scope, headers, cloud.now())
             outcome = cloud.faults.decide(info, cloud.now())
@@ -132,13 +132,13 @@ class ControlPlaneMiddleware:
         answer = _Answer(send)
         try:
             if outcome.rule is None:
-                await self.app(scope, receive, answer.send)
+                await self.app(scope, replay, answer.send)
             elif outcome.rule.action == "drop":
                 await drop_connection(receive, send)
             elif scope["type"] == "websocket":
                 await answer.send({"type": "websocket.close", "code": 1013})
             else:
-                await fault_response(outcome.rule)(scope, receive, answer.send)
+                await fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
             with cloud.lock:
                 cloud.journal.record(
