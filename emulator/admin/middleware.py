@@ -129,7 +129,19 @@ class ControlPlaneMiddleware:
             outcome = cloud.faults.decide(info, cloud.now())
         if outcome.delay > 0:
             await self.sleep(outcome.delay)
-        answer = _Answer(send)
+
+        def record(answer: _Answer) -> None:
+            with cloud.lock:
+                cloud.journal.record(
+                    at=cloud.now(), method=info.method, path=scope["path"],
+                    query=scope.get("query_string", b"").decode("latin-1"), headers=_redacted(scope),
+                    body=_json_or_text(body, complete), status=answer.status, error_code=answer.error_code(),
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
+                    dids=list(info.dids), client=info.client, faults=list(outcome.fired),
+                    websocket=scope["type"] == "websocket",
+                )
+
+        answer = _Answer(send, record)
         try:
             if outcome.rule is None:
                 await self.app(scope, replay, answer.send)
@@ -140,15 +152,7 @@ class ControlPlaneMiddleware:
             else:
                 await fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
-            with cloud.lock:
-                cloud.journal.record(
-                    at=cloud.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=_redacted(scope),
-                    body=_json_or_text(body, complete), status=answer.status, error_code=answer.error_code(),
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
-                    dids=list(info.dids), client=info.client, faults=list(outcome.fired),
-                    websocket=scope["type"] == "websocket",
-                )
+            answer.finish()
 
 
 def _redacted(scope: Scope) -> dict[str, str]:
@@ -182,18 +186,34 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
 
 
 class _Answer:
-    """Watches what the app sends: the status, and the start of an error body."""
+    """Watches what the app sends: the status, and the start of an error body.
 
-    def __init__(self, send: Send) -> None:
+    The status line is held back until the first body message, and the request is
+    journaled just before the last message goes out: for the usual one-piece answer,
+    nothing reaches the client before its request is in the journal.
+    """
+
+    def __init__(self, send: Send, record: Callable[[_Answer], None]) -> None:
         self._send = send
+        self._record = record
+        self._recorded = False
         self.status: int | None = None
         self._body = bytearray()
+        self._held: Message | None = None
+
+    def finish(self) -> None:
+        """Journal the request if the answer did not (a dropped connection, an error)."""
+        if not self._recorded:
+            self._recorded = True
+            self._record(self)
 
     async def send(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
             self.status = message["status"]
-        elif kind == "http.response.body" and self.status is not None and self.status >= 400:
+            self._held = message  # goes out with the first body message
+            return
+        if kind == "http.response.body" and self.status is not None and self.status >= 400:
             if len(self._body) < ERROR_BODY_LIMIT:
                 self._body.extend(message.get("body", b"")[:ERROR_BODY_LIMIT])
         elif kind == "websocket.accept":
@@ -202,6 +222,14 @@ class _Answer:
             self.status = 403  # closed before the handshake: servers answer 403
         elif kind == "websocket.http.response.start":
             self.status = message["status"]
+        last = ((kind == "http.response.body" and not message.get("more_body", False))
+                or kind in ("websocket.accept", "websocket.close")
+                or (kind == "websocket.http.response.body" and not message.get("more_body", False)))
+        if last:
+            self.finish()
+        if self._held is not None:
+            held, self._held = self._held, None
+            await self._send(held)
         await self._send(message)
 
     def error_code(self) -> int | None:
