@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aiohttp  # noqa: F401  (imported here once: pytester drops modules first imported by an inner run)
 import httpx  # noqa: F401
 import pytest
@@ -151,3 +153,11 @@ def test_live_server_fixture_redirects_the_gizwits_hosts(pytester: pytest.Pytest
             assert len(gizwits_server.users()) == 2
     """)
     run(pytester, ).assert_outcomes(passed=2)
+
+
+def test_the_documented_example_test_file_passes(pytester: pytest.Pytester) -> None:
+    """docs/testing.md's complete example, run as a user would run it."""
+    document = (Path(__file__).resolve().parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+    example = document.split("## A complete example", 1)[1].split("```python\n", 1)[1].split("\n```", 1)[0]
+    pytester.makepyfile(test_my_heatzy_client=example)
+    run(pytester).assert_outcomes(passed=example.count("\ndef test_"))
