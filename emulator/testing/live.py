@@ -12,6 +12,8 @@ import contextlib
 import threading
 from types import TracebackType
 
+from starlette.types import ASGIApp
+
 from ..app import create_app
 from ..cloud.cloud import Cloud
 from ..server import bind_socket, runner
@@ -19,8 +21,10 @@ from ..server import bind_socket, runner
 
 class LiveServer:
     def __init__(self, cloud: Cloud | None = None, *, host: str = "127.0.0.1", server: str = "uvicorn",
-                 certfile: str | None = None) -> None:
+                 certfile: str | None = None, app: ASGIApp | None = None) -> None:
         self.cloud = cloud or Cloud()
+        #: The application served: the emulator's over ``cloud`` unless another is given.
+        self.app = app
         self.host = host
         self.server_name = server
         #: PEM file with key and certificate chain: serve HTTPS instead of HTTP.
@@ -39,7 +43,7 @@ class LiveServer:
     def start(self, timeout: float = 10.0) -> LiveServer:
         sock = bind_socket(self.host, 0)
         self.port = sock.getsockname()[1]
-        app = create_app(self.cloud.config, self.cloud)
+        app = self.app or create_app(self.cloud.config, self.cloud)
 
         def run() -> None:
             loop = asyncio.new_event_loop()
