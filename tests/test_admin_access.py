@@ -64,3 +64,30 @@ def test_the_cli_parses_admin_options() -> None:
 
     args = build_parser().parse_args(["serve", "--admin", "off", "--admin-token", "t", "--journal-size", "5"])
     assert (args.admin, args.admin_token, args.journal_size) == ("off", "t", 5)
+
+
+def test_a_served_emulator_guards_its_admin_api_with_the_token() -> None:
+    """``gizwits-emulator serve --admin-token``, as a real process on a free port."""
+    import re
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--port", "0", "--admin-token", "t0k",
+                                "--fixture", "empty", "--log-level", "warning"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        url = re.search(r"listening on (\S+)", lines[0])
+        assert url, lines
+        assert "/_emulator/openapi.json (needs X-Emulator-Admin-Token)" in "".join(lines)
+        base = url.group(1)
+        assert httpx.get(f"{base}/_emulator/clock", timeout=5).status_code == 401
+        assert httpx.get(f"{base}/_emulator/clock", headers={"X-Emulator-Admin-Token": "t0k"},
+                         timeout=5).status_code == 200
+        assert httpx.get(f"{base}/status", timeout=5).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -108,8 +108,9 @@ def test_a_dropped_connection_reaches_an_in_process_client_as_a_protocol_error()
     assert first.status is None and first.faults == ["f1"]
 
 
-def test_a_dropped_connection_on_a_live_server_closes_the_socket() -> None:
-    with Emulator.serve(tls=False) as emulator:
+@pytest.mark.parametrize("server", ["uvicorn", "hypercorn"])
+def test_a_dropped_connection_on_a_live_server_closes_the_socket(server: str) -> None:
+    with Emulator.serve(tls=False, server=server) as emulator:
         emulator.faults.add(path="/status", drop=True, times=1)
         with pytest.raises(httpx.TransportError):
             httpx.get(f"{emulator.url}/status", timeout=5)

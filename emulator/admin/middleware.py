@@ -83,17 +83,30 @@ def fault_response(rule: FaultRule) -> Response:
                              status_code=status)
 
 
-async def drop_connection(receive: Receive, send: Send) -> None:
-    """Close the connection without answering. Under uvicorn the ASGI callables belong to the
-    connection's request cycle, whose transport can be aborted; elsewhere raise
-    :class:`ConnectionDropped` so the server (or the in-process transport) ends the exchange."""
+#: Scope key set by the in-process transport (``Emulator.transport``): there is no socket to drop.
+IN_PROCESS = "gizwits_emulator.in_process"
+
+
+async def drop_connection(scope: Scope, receive: Receive, send: Send) -> None:
+    """End the exchange without an answer.
+
+    Under uvicorn the ASGI callables belong to the connection's request cycle, whose
+    transport is aborted: the client sees the connection close with nothing received.
+    In-process, :class:`ConnectionDropped` is raised for the transport to turn into the
+    error a network client would get. Under other servers (hypercorn) the answer is cut
+    short instead: a status line promising a body that never comes, after which the
+    server closes the connection.
+    """
     for channel in (receive, send):
         transport = getattr(getattr(channel, "__self__", None), "transport", None)
         if transport is not None and hasattr(transport, "abort"):
             transport.abort()
             await asyncio.sleep(0)  # let the server see the connection is gone
             return
-    raise ConnectionDropped("connection dropped by a fault rule")
+    if scope.get(IN_PROCESS):
+        raise ConnectionDropped("connection dropped by a fault rule")
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class ControlPlaneMiddleware:
@@ -146,7 +159,7 @@ class ControlPlaneMiddleware:
             if outcome.rule is None:
                 await self.app(scope, replay, answer.send)
             elif outcome.rule.action == "drop":
-                await drop_connection(receive, send)
+                await drop_connection(scope, receive, send)
             elif scope["type"] == "websocket":
                 await answer.send({"type": "websocket.close", "code": 1013})
             else:

@@ -26,9 +26,10 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..admin import control
-from ..admin.middleware import ConnectionDropped
+from ..admin.middleware import IN_PROCESS, ConnectionDropped
 from ..admin.timespec import TimeSpecError, parse_duration, parse_instant
 from ..app import create_app
 from ..cloud.accounts import Account, create_account
@@ -46,7 +47,13 @@ IN_PROCESS_URL = "https://euapi.gizwits.com"
 
 
 class EmulatorTransport(httpx.ASGITransport):
-    """ASGI transport that turns a dropped connection into what a network client would see."""
+    """ASGI transport into the emulator's app; a dropped connection becomes what a network client sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        async def in_process(scope: Scope, receive: Receive, send: Send) -> None:
+            await app({**scope, IN_PROCESS: True}, receive, send)
+
+        super().__init__(app=in_process)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
