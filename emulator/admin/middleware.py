@@ -3,7 +3,8 @@
 An ASGI middleware in front of the emulated API. For every request outside
 ``/_emulator`` it asks the cloud's fault rules what to do (add latency, answer an
 error, a bare 5xx, throttle with 9041/429, or drop the connection), lets the request
-through otherwise, and records it in the journal once answered. Requests to
+through otherwise, and records it in the journal just before the answer leaves (so a
+client holding its answer always finds its request there). Requests to
 ``/_emulator`` are not recorded and no fault applies to them; they need the admin
 token when one is configured.
 """
