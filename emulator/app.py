@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .admin import install as install_control_plane
 from .api import routes
 from .cloud.cloud import Cloud
 from .config import EmulatorConfig
@@ -44,4 +45,5 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     )
     app.state.cloud = cloud
     app.state.config = config
+    install_control_plane(app, config)
     return app

@@ -12,6 +12,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
+from .admin.access import ADMIN_PREFIX, exposure_problem
 from .app import create_app
 from .cloud.cloud import Cloud
 from .cloud.scenario import ScenarioError, scenario_document
@@ -30,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=1, help="seed for generated ids (default 1)")
     serve.add_argument("--token-ttl", type=int, default=DEFAULT_TOKEN_TTL,
                        help=f"user token lifetime in seconds (default {DEFAULT_TOKEN_TTL}, 7 days)")
+    serve.add_argument("--admin", choices=("on", "off"), default="on",
+                       help="the test control plane under /_emulator (default on)")
+    serve.add_argument("--admin-token", default=None,
+                       help="require this token (X-Emulator-Admin-Token) for the admin API; "
+                            "needed to serve it on a non-loopback address")
+    serve.add_argument("--journal-size", type=int, default=10_000,
+                       help="requests the journal keeps (default 10000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 
@@ -41,6 +49,9 @@ def banner(cloud: Cloud, base_url: str) -> str:
         "  try              curl -H 'X-Gizwits-Application-Id: "
         f"{HEATZY_APP_ID}' {base_url}/app/login -d '{{\"username\": ..., \"password\": ...}}'",
     ]
+    if cloud.config.admin:
+        guarded = " (needs X-Emulator-Admin-Token)" if cloud.config.admin_token else ""
+        lines.append(f"  admin API        {base_url}{ADMIN_PREFIX}/openapi.json{guarded}")
     document = scenario_document(cloud.config.fixture)
     accounts = [u for u in document.get("users", []) if u.get("password")]
     if accounts:
@@ -62,7 +73,12 @@ def banner(cloud: Cloud, base_url: str) -> str:
 
 def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
-                            seed=args.seed, token_ttl=args.token_ttl)
+                            seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
+                            admin_token=args.admin_token, journal_size=max(args.journal_size, 1))
+    problem = exposure_problem(config)
+    if problem:
+        print(f"gizwits-emulator: {problem}", file=sys.stderr)
+        return 2
     try:
         cloud = Cloud(config)
     except ScenarioError as error:

@@ -28,6 +28,12 @@ class EmulatorConfig:
     max_body_bytes: int = 1024 * 1024
     #: Extra applications, ``{appid: appsecret}``, on top of those the fixture declares.
     apps: dict[str, str] = field(default_factory=dict)
+    #: The test control plane under ``/_emulator``: on, and open without a token unless one is set.
+    admin: bool = True
+    #: When set, admin requests need ``X-Emulator-Admin-Token: <token>`` (or ``Authorization: Bearer``).
+    admin_token: str | None = None
+    #: Entries the request journal keeps (oldest fall out first).
+    journal_size: int = 10_000
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

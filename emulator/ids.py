@@ -9,18 +9,49 @@ groups, ...) 24 hex digits like the Mongo ids the cloud returns.
 
 from __future__ import annotations
 
+import random
 import string
-
-from faker import Faker
+from typing import Any
 
 _BASE62 = string.ascii_letters + string.digits
+
+
+class SeededFaker:
+    """A seeded ``Faker`` that imports and builds Faker only when a provider is first used.
+
+    ``hexify`` (all identifiers need) is done here, drawing exactly as Faker's does (one
+    ``random.choice`` among the 16 lower-case hex digits per ``^``); any other method
+    (``name``, ``email``, ...) comes from a full ``Faker`` made on first use. Both draw
+    from the same ``random.Random(seed)`` that ``Faker().seed_instance(seed)`` would make,
+    so the values are those one seeded ``Faker`` gives, and building a cloud skips the
+    ~100 ms that importing and building Faker take.
+    """
+
+    _HEX = "0123456789abcdef"
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self._full: Any = None
+
+    def hexify(self, text: str = "^^^^", upper: bool = False) -> str:
+        letters = self._HEX.upper() if upper else self._HEX
+        return "".join(self.random.choice(letters) if char == "^" else char for char in text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._full is None:
+            from faker import Faker
+
+            self._full = Faker()
+            self._full.random = self.random
+        return getattr(self._full, name)
 
 
 class IdFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self.faker = Faker()
-        self.faker.seed_instance(seed)
+        self.faker = SeededFaker(seed)
         self.random = self.faker.random
 
     def _pick(self, alphabet: str, length: int) -> str:

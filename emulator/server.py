@@ -27,10 +27,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",
-                        started: Callable[[], None] | None = None) -> None:
+                        started: Callable[[], None] | None = None, certfile: str | None = None) -> None:
+    """``certfile``: a PEM file with the private key and certificate chain, to serve TLS."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug")
+    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
+                            ssl_certfile=certfile)
     server = uvicorn.Server(config)
     task = asyncio.ensure_future(server.serve(sockets=[sock]))
     while not server.started and not task.done():
@@ -41,7 +43,7 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
 
 
 async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",
-                          started: Callable[[], None] | None = None) -> None:
+                          started: Callable[[], None] | None = None, certfile: str | None = None) -> None:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -49,6 +51,8 @@ async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str
     config.bind = [f"fd://{sock.fileno()}"]
     config.loglevel = log_level.upper()
     config.accesslog = None
+    if certfile:
+        config.certfile = config.keyfile = certfile
     if started:
         asyncio.get_running_loop().call_soon(started)
     # Hypercorn installs signal handlers unless given a shutdown trigger, and signal

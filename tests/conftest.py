@@ -13,6 +13,9 @@ from emulator.app import create_app
 from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
 
+#: ``pytester`` runs the pytest plugin's own tests in a fresh pytest session.
+pytest_plugins = ("pytester",)
+
 #: Reference material (captures, swagger, seeds) lives beside the project when available.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -8,36 +8,17 @@ emulator's socket, so the client code runs exactly as it does against the real c
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Iterator
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
 from heatzypy import HeatzyClient
 from heatzypy.exception import AuthenticationFailed, CommandFailed
 
 from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
 from emulator.testing import LiveServer
-
-
-class ToEmulator(AbstractResolver):
-    """Resolves every host name to the emulator's address and port."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.asked: list[str] = []
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET,
-                      ) -> list[ResolveResult]:
-        self.asked.append(host)
-        return [{"hostname": host, "host": "127.0.0.1", "port": self.port, "family": socket.AF_INET,
-                 "proto": 0, "flags": 0}]
-
-    async def close(self) -> None:
-        return None
+from emulator.testing.redirect import Redirect
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +34,15 @@ def fresh_state(server: LiveServer) -> None:
 
 def run(server: LiveServer, scenario: Any, username: str = "demo@heatzy.test", password: str = "heatzy-demo") -> Any:
     async def go() -> Any:
-        resolver = ToEmulator(server.port)
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))
-        client = HeatzyClient(username, password, session=session, use_tls=False)
+        client = HeatzyClient(username, password, use_tls=False)
         try:
-            return await scenario(client), resolver.asked
+            return await scenario(client)
         finally:
             await client.async_close()
 
-    return asyncio.run(go())
+    with Redirect(plain_port=server.port, tls_port=None, tls=None):
+        result = asyncio.run(go())
+    return result, [e.headers["host"] for e in server.cloud.journal]
 
 
 def test_login_bindings_and_devices(server: LiveServer) -> None:
@@ -71,7 +52,7 @@ def test_login_bindings_and_devices(server: LiveServer) -> None:
         return bindings, devices
 
     (bindings, devices), asked = run(server, scenario)
-    assert set(asked) == {"euapi.gizwits.com"}
+    assert set(asked) == {"euapi.gizwits.com"}, "the client addressed the real host and reached the emulator"
     assert len(bindings["devices"]) == 9
     names = {d["product_name"] for d in devices.values()}
     assert {"Heatzy", "Pilote2", "Pilote_Pro", "Glow_Simple", "Bloom"} <= names

@@ -22,10 +22,13 @@ from . import sharing_flow
 from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
+from .faults import FaultRules, RequestInfo, identities
 from .history import History
+from .journal import Journal
 from .messages import MessageStore
 from .outbox import Outbox
 from .persist import Store
+from .randomness import RandomStates
 from .registry import DeviceRegistry
 from .schedulers import SchedulerStore
 from .sharing import SharingStore
@@ -60,11 +63,15 @@ class Cloud:
             self.sharing = SharingStore()
             self.messages = MessageStore(self.ids)
             sharing_flow.register(self)
+            #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
+            self.faults = FaultRules(self.config.seed)
+            self.journal = Journal(self.config.journal_size)
             #: Everything a snapshot saves, by name. A new store registers itself here.
             self.stores: dict[str, Store] = {
                 "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
                 "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
                 "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
+                "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
             }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
@@ -173,6 +180,10 @@ class Cloud:
             raise ApiError(9023)
         if not device.online:
             raise ApiError(9042, f"device {did!r} is offline")
+        fault = self.faults.device_fault(RequestInfo("POST", "", appid, identities(user.uid, user.email, user.username),
+                                                     (did,)))
+        if fault is not None:
+            raise ApiError(fault[0], f"fault rule {fault[1].id}")
         datapoints = device.product.datapoints
         if raw is not None:
             payload = bytes(raw)

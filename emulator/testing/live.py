@@ -12,16 +12,23 @@ import contextlib
 import threading
 from types import TracebackType
 
+from starlette.types import ASGIApp
+
 from ..app import create_app
 from ..cloud.cloud import Cloud
 from ..server import bind_socket, runner
 
 
 class LiveServer:
-    def __init__(self, cloud: Cloud | None = None, *, host: str = "127.0.0.1", server: str = "uvicorn") -> None:
+    def __init__(self, cloud: Cloud | None = None, *, host: str = "127.0.0.1", server: str = "uvicorn",
+                 certfile: str | None = None, app: ASGIApp | None = None) -> None:
         self.cloud = cloud or Cloud()
+        #: The application served: the emulator's over ``cloud`` unless another is given.
+        self.app = app
         self.host = host
         self.server_name = server
+        #: PEM file with key and certificate chain: serve HTTPS instead of HTTP.
+        self.certfile = certfile
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -31,17 +38,18 @@ class LiveServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.certfile else 'http'}://{self.host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> LiveServer:
         sock = bind_socket(self.host, 0)
         self.port = sock.getsockname()[1]
-        app = create_app(self.cloud.config, self.cloud)
+        app = self.app or create_app(self.cloud.config, self.cloud)
 
         def run() -> None:
             loop = asyncio.new_event_loop()
             self._loop = loop
-            serve = runner(self.server_name)(app, sock, log_level="warning", started=self._ready.set)
+            serve = runner(self.server_name)(app, sock, log_level="warning", started=self._ready.set,
+                                             certfile=self.certfile)
             self._task = loop.create_task(serve)
             try:
                 loop.run_until_complete(self._task)

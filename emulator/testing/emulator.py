@@ -1,0 +1,313 @@
+"""``Emulator``: the emulator as one Python object, in-process or as a live server.
+
+``Emulator()`` builds a cloud and its app in this process; ``emu.client()`` is an
+``httpx.AsyncClient`` over ``ASGITransport`` (no socket). ``Emulator.serve()`` also
+starts real servers on free ports in a background thread (plain HTTP, and HTTPS with a
+test certificate), for clients that open their own connections; ``emu.redirect()`` then
+sends unmodified clients that call the real Gizwits hosts to it.
+
+Both modes share one state model: the handle's methods act on the cloud directly (under
+its lock), whether or not a server thread is answering at the same time::
+
+    with Emulator.serve() as emu, emu.redirect():
+        emu.reset()
+        emu.clock.freeze("2025-01-06T07:00:00Z")
+        emu.device(did).press(mode="eco")
+        emu.faults.add(path="/app/control/*", status=500, times=2)
+        ...  # the client under test
+        assert emu.count(method="POST", path="/app/control/*") == 3
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..admin import control
+from ..admin.middleware import IN_PROCESS, ConnectionDropped
+from ..admin.timespec import TimeSpecError, parse_duration, parse_instant
+from ..app import create_app
+from ..cloud.accounts import Account, create_account
+from ..cloud.cloud import Cloud
+from ..cloud.faults import FaultRule
+from ..cloud.journal import Entry
+from ..cloud.outbox import Message
+from ..config import HEATZY_APP_ID, EmulatorConfig
+from .live import LiveServer
+from .redirect import Redirect
+from .tls import GIZWITS_HOSTS, test_tls
+
+#: Where in-process clients send their requests (the Host they show).
+IN_PROCESS_URL = "https://euapi.gizwits.com"
+
+
+class EmulatorTransport(httpx.ASGITransport):
+    """ASGI transport into the emulator's app; a dropped connection becomes what a network client sees."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        async def in_process(scope: Scope, receive: Receive, send: Send) -> None:
+            await app({**scope, IN_PROCESS: True}, receive, send)
+
+        super().__init__(app=in_process)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ConnectionDropped:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request) from None
+
+
+class ClockHandle:
+    """The emulator's clock: read it, freeze it, shift it, speed it up, advance it."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+
+    def now(self) -> datetime:
+        return self._cloud.clock.utcnow()
+
+    def timestamp(self) -> float:
+        return self._cloud.now()
+
+    def freeze(self, at: Any = None) -> datetime:
+        """Stop time at ``at`` (Unix seconds, ISO 8601 string or datetime; default: now)."""
+        return self._set("freeze", at)
+
+    def offset(self, value: Any = None, **amounts: float) -> datetime:
+        """Run at wall speed, shifted by a duration (``offset(days=-1)``, ``offset("2h")``)."""
+        return self._set("offset", parse_duration(value, **amounts))
+
+    def speed(self, factor: float) -> datetime:
+        """Run ``factor`` times faster than the wall clock."""
+        return self._set("speed", factor)
+
+    def advance(self, value: Any = None, **amounts: float) -> datetime:
+        """Move forward (``advance(hours=2)``, ``advance("1d")``, ``advance(90)``); due events run in order."""
+        return self._set("advance", parse_duration(value, **amounts))
+
+    def real(self) -> datetime:
+        return self._set("real", True)
+
+    def describe(self) -> dict[str, Any]:
+        return self._cloud.clock.describe()
+
+    def _set(self, action: str, value: Any) -> datetime:
+        try:
+            if action == "freeze" and value is not None:
+                value = parse_instant(value)
+        except TimeSpecError as error:
+            raise ValueError(str(error)) from None
+        control.set_clock(self._cloud, action, value)
+        return self.now()
+
+
+class DeviceHandle:
+    """One device as the physical world sees it."""
+
+    def __init__(self, cloud: Cloud, did: str) -> None:
+        self._cloud = cloud
+        self.did = did
+        cloud.devices.require(did)
+
+    def press(self, mode: str | None = None, **changes: Any) -> dict[str, Any]:
+        """Someone uses the device's buttons: ``press("eco")``, ``press(lock_switch=1)``. Returns what changed."""
+        if mode is not None:
+            changes["mode"] = mode
+        return control.press(self._cloud, self.did, changes)
+
+    def set_online(self, online: bool = True) -> None:
+        control.set_online(self._cloud, self.did, online)
+
+    def online(self) -> None:
+        self.set_online(True)
+
+    def offline(self) -> None:
+        self.set_online(False)
+
+    def environment(self, **values: Any) -> None:
+        """``room_temp=``, ``outdoor_temp=``, ``window_open=``."""
+        control.set_environment(self._cloud, self.did, values)
+
+    def fault(self, kind: str, **options: Any) -> FaultRule:
+        """A device-level fault on control: ``"not_delivered"`` (9021) or ``"offline"`` (9042)."""
+        with self._cloud.lock:
+            return self._cloud.faults.add({"device": kind, "did": self.did, **options})
+
+    def state(self) -> dict[str, Any]:
+        """Everything the cloud knows of the device (program, pending events, ...)."""
+        return control.device_state(self._cloud, self.did)
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """What the device reports now."""
+        return self.state()["reported"]
+
+
+class FaultsHandle:
+    """Fault rules; see :mod:`emulator.cloud.faults` for the fields a rule takes."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+
+    def add(self, **rule: Any) -> FaultRule:
+        """``add(path="/app/control/*", status=500, times=2)``, ``add(error=9041)``,
+        ``add(throttle={"rate": 1, "burst": 2})``, ``add(latency=[0.1, 0.5])``, ``add(drop=True)``."""
+        with self._cloud.lock:
+            return self._cloud.faults.add(rule)
+
+    def remove(self, rule: FaultRule | str) -> bool:
+        with self._cloud.lock:
+            return self._cloud.faults.delete(rule if isinstance(rule, str) else rule.id)
+
+    def clear(self) -> None:
+        with self._cloud.lock:
+            self._cloud.faults.clear()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(list(self._cloud.faults.rules))
+
+    def __len__(self) -> int:
+        return len(self._cloud.faults)
+
+
+class Emulator:
+    def __init__(self, fixture: str | Path | dict[str, Any] = "demo", *, seed: int = 1,
+                 config: EmulatorConfig | None = None, **options: Any) -> None:
+        """``fixture``: demo, empty, a path, or an inline document; ``options``: other
+        :class:`~emulator.config.EmulatorConfig` fields (``token_ttl``, ``journal_size`` ...)."""
+        base = config or EmulatorConfig()
+        named = fixture if not isinstance(fixture, dict) else "empty"
+        self.config = base.with_changes(seed=seed, fixture=named, **options)
+        self.cloud = Cloud(self.config)
+        self._fixture = fixture
+        if isinstance(fixture, dict):
+            control.reset(self.cloud, fixture)
+        self.app = create_app(self.config, self.cloud)
+        self.clock = ClockHandle(self.cloud)
+        self.faults = FaultsHandle(self.cloud)
+        self._servers: list[LiveServer] = []
+        self.url: str | None = None
+        self.tls_url: str | None = None
+
+    # -- live servers --------------------------------------------------------------------------
+    @classmethod
+    def serve(cls, fixture: str | Path | dict[str, Any] = "demo", *, tls: bool = True, server: str = "uvicorn",
+              **options: Any) -> Emulator:
+        """An emulator with live servers on free loopback ports (HTTP, and HTTPS unless ``tls=False``)."""
+        return cls(fixture, **options).start(tls=tls, server=server)
+
+    def start(self, *, tls: bool = True, server: str = "uvicorn") -> Emulator:
+        if self._servers:
+            return self
+        try:
+            plain = LiveServer(self.cloud, server=server).start()
+            self._servers.append(plain)
+            self.url = plain.url
+            if tls:
+                secure = LiveServer(self.cloud, server=server, certfile=str(test_tls().server_file)).start()
+                self._servers.append(secure)
+                self.tls_url = secure.url
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    @property
+    def live(self) -> bool:
+        return bool(self._servers)
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.stop()
+        self._servers.clear()
+        self.url = self.tls_url = None
+
+    def close(self) -> None:
+        self.stop()
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def redirect(self, hosts: tuple[str, ...] = GIZWITS_HOSTS) -> Redirect:
+        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` here."""
+        if not self._servers:
+            raise RuntimeError("redirection needs a live server: use Emulator.serve() or emu.start()")
+        tls_port = self._servers[1].port if len(self._servers) > 1 else None
+        return Redirect(self._servers[0].port, tls_port, test_tls() if tls_port else None, hosts)
+
+    # -- clients -------------------------------------------------------------------------------
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An httpx transport into the in-process app (no socket)."""
+        return EmulatorTransport(app=self.app)
+
+    def client(self, **options: Any) -> httpx.AsyncClient:
+        """An ``httpx.AsyncClient`` for this emulator: the live server when started, in-process otherwise.
+
+        It sends the Heatzy application id by default.
+        """
+        headers = {"X-Gizwits-Application-Id": HEATZY_APP_ID, **options.pop("headers", {})}
+        if self.url:
+            return httpx.AsyncClient(base_url=self.url, headers=headers, **options)
+        return httpx.AsyncClient(transport=self.transport(), base_url=IN_PROCESS_URL, headers=headers, **options)
+
+    # -- state ---------------------------------------------------------------------------------
+    def reset(self, fixture: str | Path | dict[str, Any] | None = None, *, seed: int | None = None) -> None:
+        """Back to the fixture (default: the one this emulator was made with), no faults, an empty
+        journal, the real clock. Fast: a fixture loaded before is restored from a snapshot."""
+        control.reset(self.cloud, self._fixture if fixture is None else fixture, seed)
+
+    def seed(self, fixture: str | Path | dict[str, Any]) -> None:
+        """Add a fixture's apps, users and devices to the current state."""
+        control.seed(self.cloud, fixture)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.cloud.snapshot()
+
+    def restore(self, document: dict[str, Any]) -> None:
+        control.restore(self.cloud, document)
+
+    def account(self, *products: str | dict[str, Any], email: str | None = None, password: str | None = None,
+                appid: str = HEATZY_APP_ID) -> Account:
+        """A new user with ``products`` bound: ``emu.account("Pilote2", "Glow_Simple")``."""
+        return create_account(self.cloud, list(products), email=email, password=password, appid=appid)
+
+    def device(self, did: str) -> DeviceHandle:
+        return DeviceHandle(self.cloud, did)
+
+    def users(self) -> list[dict[str, Any]]:
+        return control.users(self.cloud)
+
+    def devices(self) -> list[dict[str, Any]]:
+        return control.devices(self.cloud)
+
+    # -- observing -----------------------------------------------------------------------------
+    def journal(self, *, method: str | None = None, path: str | None = None, did: str | None = None,
+                status: int | None = None, emulated: bool | None = None) -> list[Entry]:
+        """Requests received, oldest first; ``path`` is a glob (``/app/control/*``)."""
+        with self.cloud.lock:
+            return self.cloud.journal.find(method=method, path=path, did=did, status=status, emulated=emulated)
+
+    def count(self, **criteria: Any) -> int:
+        """How many requests match (same criteria as :meth:`journal`)."""
+        return len(self.journal(**criteria))
+
+    def clear_journal(self) -> None:
+        with self.cloud.lock:
+            self.cloud.journal.clear()
+
+    def outbox(self, *, kind: str | None = None, to: str | None = None) -> list[Message]:
+        """Mails and SMS the cloud sent."""
+        return control.outbox(self.cloud, kind, to)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.cloud.now(), UTC)

@@ -1,0 +1,144 @@
+"""The pytest plugin (registered with the ``pytest11`` entry point: it loads on install).
+
+Fixtures:
+
+- ``gizwits``: an in-process :class:`~emulator.testing.Emulator`, reset before each test;
+- ``gizwits_server``: a live emulator (HTTP + HTTPS on free loopback ports, in a background
+  thread, started once per session), reset before each test, with host redirection on
+  for the test: unmodified aiohttp / httpx / requests clients that call the real Gizwits
+  hosts reach it;
+- ``heatzy_account``: a factory, ``heatzy_account("Pilote2", "Glow_Simple")`` -> an
+  account (e-mail, password, token, bound devices) on the emulator the test uses;
+- ``gizwits_clock``: the clock of the emulator the test uses.
+
+The marker ``@pytest.mark.gizwits(fixture="demo", seed=1, strict=False)`` chooses the
+fixture and seed a test starts from; with ``strict=True`` (or the ini option
+``gizwits_strict = true``) a test fails at teardown when its client made requests the
+emulator has no route for, and the failure lists them.
+
+Nothing heavy is imported until a test asks for one of these fixtures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ..cloud.accounts import Account
+    from .emulator import ClockHandle, Emulator
+
+MARKER = "gizwits"
+
+
+@dataclass(frozen=True)
+class Settings:
+    fixture: Any = "demo"
+    seed: int = 1
+    strict: bool = False
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("gizwits_fixture", "scenario the gizwits fixtures start from (default demo)", default="demo")
+    parser.addini("gizwits_strict", "fail tests whose client hit routes the emulator does not emulate",
+                  type="bool", default=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(fixture='demo', seed=1, strict=False): state the gizwits fixtures start from; strict fails "
+        "the test when its client made requests the emulator does not emulate",
+    )
+
+
+def settings(request: pytest.FixtureRequest) -> Settings:
+    config = request.config
+    base = Settings(fixture=config.getini("gizwits_fixture") or "demo", strict=bool(config.getini("gizwits_strict")))
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return base
+    options = dict(marker.kwargs)
+    if marker.args:
+        options.setdefault("fixture", marker.args[0])
+    unknown = sorted(set(options) - {"fixture", "seed", "strict"})
+    if unknown:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} takes fixture, seed and strict; got {unknown}")
+    return Settings(fixture=options.get("fixture", base.fixture), seed=int(options.get("seed", base.seed)),
+                    strict=bool(options.get("strict", base.strict)))
+
+
+def strict_failures(emulator: Emulator) -> str | None:
+    """What to tell the user when the client hit routes the emulator does not emulate."""
+    missed = emulator.journal(emulated=False)
+    if not missed:
+        return None
+    lines = [f"  {e.method} {e.path}{'?' + e.query if e.query else ''} -> {e.status}" for e in missed[:20]]
+    more = f"\n  ... and {len(missed) - 20} more" if len(missed) > 20 else ""
+    return (f"strict gizwits emulator: the client made {len(missed)} request(s) the emulator does not emulate "
+            "(answered 9999, 'not an emulated route'):\n" + "\n".join(lines) + more +
+            "\nCheck the method and path against the Gizwits API, or drop strict=True if this is intended.")
+
+
+def _use(emulator: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    chosen = settings(request)
+    emulator.reset(chosen.fixture, seed=chosen.seed)
+    yield emulator
+    if chosen.strict:
+        problem = strict_failures(emulator)
+        if problem:
+            pytest.fail(problem, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _gizwits_in_process() -> Iterator[Emulator]:
+    from .emulator import Emulator
+
+    emulator = Emulator()
+    yield emulator
+    emulator.close()
+
+
+@pytest.fixture(scope="session")
+def _gizwits_live() -> Iterator[Emulator]:
+    from .emulator import Emulator
+
+    emulator = Emulator.serve()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def gizwits(_gizwits_in_process: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """An in-process emulator, reset before the test (see the ``gizwits`` marker)."""
+    yield from _use(_gizwits_in_process, request)
+
+
+@pytest.fixture
+def gizwits_server(_gizwits_live: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """A live emulator (``.url``, ``.tls_url``), reset before the test, the Gizwits hosts redirected to it."""
+    with _gizwits_live.redirect():
+        yield from _use(_gizwits_live, request)
+
+
+def _active(request: pytest.FixtureRequest) -> Emulator:
+    """The emulator the test uses: the live one if it asked for it, else the in-process one."""
+    if "gizwits_server" in request.fixturenames:
+        return request.getfixturevalue("gizwits_server")  # type: ignore[no-any-return]
+    return request.getfixturevalue("gizwits")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def heatzy_account(request: pytest.FixtureRequest) -> Callable[..., Account]:
+    """``heatzy_account("Pilote2", "Glow_Simple", email=None, password=None)`` -> a new account."""
+    emulator = _active(request)
+    return emulator.account
+
+
+@pytest.fixture
+def gizwits_clock(request: pytest.FixtureRequest) -> ClockHandle:
+    """The clock of the emulator the test uses: ``.freeze(...)``, ``.advance(hours=2)``, ``.offset(...)``."""
+    return _active(request).clock
