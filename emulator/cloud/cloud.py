@@ -18,14 +18,20 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError
 from ..events import EventQueue
 from ..ids import IdFactory
+from . import automation
 from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
+from .common_schedulers import CommonSchedulerStore
+from .groups import GroupStore
 from .history import History
+from .linkage import RuleStore
 from .outbox import Outbox
 from .persist import Store
 from .registry import DeviceRegistry
+from .scenes import SceneStore
 from .schedulers import SchedulerStore
+from .task_schedulers import TaskListStore
 from .users import User, UserStore
 
 
@@ -58,6 +64,15 @@ class Cloud:
                 "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
                 "history": self.history,
             }
+            # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
+            self.groups = GroupStore(self.ids)
+            self.rules = RuleStore()
+            self.scenes = SceneStore(self.ids)
+            self.common_schedulers = CommonSchedulerStore(self.ids)
+            self.task_schedulers = TaskListStore(self.ids)
+            self.stores.update(groups=self.groups, rules=self.rules, scenes=self.scenes,
+                               common_schedulers=self.common_schedulers, task_schedulers=self.task_schedulers)
+            automation.install(self)
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
     # -- snapshots -----------------------------------------------------------------------
@@ -123,6 +138,7 @@ class Cloud:
         if self.bindings.unbind(user.uid, did) is None:
             return False
         self.schedulers.drop_device(did, user.uid)
+        automation.device_unbound(self, did, user.uid)
         return True
 
     def set_online(self, device: Device, online: bool, now: float | None = None) -> None:
@@ -152,8 +168,12 @@ class Cloud:
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,
-                raw: list[int] | None = None) -> dict[str, Any]:
-        """An app's control request: checks, then the write; returns what changed."""
+                raw: list[int] | None = None, source: str = "app", now: float | None = None) -> dict[str, Any]:
+        """An app's control request: checks, then the write; returns what changed.
+
+        Automation (rules, scenes, cloud schedulers) controls through here too, on behalf of
+        the user who owns it, with its own ``source`` and the time its event was due (``now``).
+        """
         device, _ = self.bound_device(user, did)
         if device.is_disabled:
             raise ApiError(9023)
@@ -169,7 +189,7 @@ class Cloud:
             except InvalidValue as error:
                 raise ApiError(9025, str(error)) from None
             payload = datapoints.encode_write(changes)
-        return self.apply(device, changes, source="app", uid=user.uid, appid=appid, payload=payload)
+        return self.apply(device, changes, source=source, uid=user.uid, appid=appid, payload=payload, now=now)
 
     @staticmethod
     def _decode_raw(device: Device, payload: bytes) -> dict[str, Any]:
