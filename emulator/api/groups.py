@@ -21,7 +21,7 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 from .devices import parse_command
 from .http import Call, Reply, endpoint, field, text
-from .spec import array, obj, operation, path_param, query_param, ref
+from .spec import DATE_TIME, INTEGER, STRING, array, obj, operation, path_param, query_param, ref
 
 TAG = "Device groups"
 MAX_MULTICAST_ID = 65534
@@ -163,44 +163,44 @@ ROUTES = [
 
 # -- OpenAPI ------------------------------------------------------------------------------------
 _ID = path_param("id", "group id")
-_DIDS = obj({"dids": array({"type": "string"})}, ["dids"])
+_DIDS = obj({"dids": array(STRING)}, ["dids"])
 _NULL = {"type": "null"}
 _UNKNOWN_GROUP = "An unknown group (or another user's) is 9015 with a detail: the docs name no error for it."
 
 SCHEMAS: dict[str, Any] = {
     "Group": obj({
-        "remark": {"type": "string"}, "gw_did": {"type": ["string", "null"]}, "multicast_id": {"type": "string"},
-        "updated_at": {"type": "string", "format": "date-time"},
-        "created_at": {"type": "string", "format": "date-time"}, "verbose_name": {"type": "string"},
-        "id": {"type": "string"}, "product_key": {"type": "string"}, "group_name": {"type": "string"},
+        "remark": STRING, "gw_did": {"type": ["string", "null"]}, "multicast_id": STRING,
+        "updated_at": DATE_TIME,
+        "created_at": DATE_TIME, "verbose_name": STRING,
+        "id": STRING, "product_key": STRING, "group_name": STRING,
     }, ["id", "group_name", "product_key", "verbose_name", "created_at", "updated_at"]),
     "GroupDevice": obj({
-        "did": {"type": "string"}, "verbose_name": {"type": "string"}, "type": {"type": "string"},
-        "dev_alias": {"type": "string"}, "product_key": {"type": "string"},
+        "did": STRING, "verbose_name": STRING, "type": STRING,
+        "dev_alias": STRING, "product_key": STRING,
     }, ["did", "verbose_name", "type", "dev_alias", "product_key"]),
     "GroupDeviceChange": obj({
-        "failed": array({"type": "string"}),
-        "detail": array(obj({"did": {"type": "string"}, "error_message": {"type": "string"},
-                             "error_code": {"type": "integer"}, "detail_msg": {"type": ["string", "null"]}})),
-        "success": array({"type": "string"}),
+        "failed": array(STRING),
+        "detail": array(obj({"did": STRING, "error_message": STRING,
+                             "error_code": INTEGER, "detail_msg": {"type": ["string", "null"]}})),
+        "success": array(STRING),
     }, ["failed", "success"]),
-    "GroupControlResult": obj({"did": {"type": "string"}, "result": {"type": "boolean"}}, ["did", "result"]),
+    "GroupControlResult": obj({"did": STRING, "result": {"type": "boolean"}}, ["did", "result"]),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/group": {
         "get": operation("List the user's groups", tag=TAG, ok=array(ref("Group"))),
         "post": operation(
-            "Create a group", tag=TAG, status=201, ok=obj({"id": {"type": "string"}}, ["id"]), errors=(9002,),
+            "Create a group", tag=TAG, status=201, ok=obj({"id": STRING}, ["id"]), errors=(9002,),
             description="With product_key, a single-product group; without (or \"\"), a group of any devices.",
-            body=obj({"group_name": {"type": "string"}, "product_key": {"type": "string"},
-                      "gw_did": {"type": "string"}, "multicast_id": {"type": "string", "pattern": "^[0-9]{1,5}$"},
-                      "remark": {"type": "string"}}, ["group_name"]),
+            body=obj({"group_name": STRING, "product_key": STRING,
+                      "gw_did": STRING, "multicast_id": {"type": "string", "pattern": "^[0-9]{1,5}$"},
+                      "remark": STRING}, ["group_name"]),
         ),
     },
     "/app/group/{id}": {
         "put": operation("Rename a group", tag=TAG, ok=_NULL, parameters=[_ID], description=_UNKNOWN_GROUP,
-                         body=obj({"group_name": {"type": "string"}}, ["group_name"])),
+                         body=obj({"group_name": STRING}, ["group_name"])),
         "delete": operation("Delete a group", tag=TAG, ok=_NULL, parameters=[_ID], description=_UNKNOWN_GROUP),
     },
     "/app/group/{id}/devices": {

@@ -21,6 +21,11 @@ SECURITY = {
 }
 
 
+STRING: dict[str, Any] = {"type": "string"}
+INTEGER: dict[str, Any] = {"type": "integer"}
+DATE_TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
+
+
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
