@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from clocked import cloud_at
+from clocked import FIVE, PILOTE2_PK, T0, cloud_at
 from conftest import assert_error, login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.cloud.cloud import Cloud
-
-T0 = 1_727_239_389  # Wednesday 2024-09-25T04:43:09Z
-FIVE = datetime(2024, 9, 25, 5, 0, tzinfo=UTC).timestamp()
-PILOTE2_PK = "51d16c22a5f74280bc3cfe9ebcdc6402"
 
 
 @pytest.fixture

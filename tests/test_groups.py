@@ -6,13 +6,11 @@ import re
 from typing import Any
 
 import pytest
-from clocked import cloud_at
+from clocked import T0, cloud_at
 from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.cloud.cloud import Cloud
-
-T0 = 1_727_239_389  # 2024-09-25T04:43:09Z
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from clocked import cloud_at
+from clocked import T0, cloud_at
 from conftest import login, user_headers
 from starlette.testclient import TestClient
 
@@ -14,8 +14,6 @@ from emulator.cloud.cloud import Cloud
 from emulator.cloud.linkage import MAX_CHAIN
 from emulator.devices.catalog import Catalog
 from emulator.devices.datapoints import ALERT, DatapointSet, DatapointSpec, layout
-
-T0 = 1_727_239_389
 
 
 @pytest.fixture

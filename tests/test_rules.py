@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from clocked import cloud_at
+from clocked import PILOTE2_PK, PRO_PK, T0, cloud_at
 from conftest import assert_error, login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.cloud.cloud import Cloud
-
-T0 = 1_727_239_389
-PRO_PK = "a77a929fcf0d4631bc4f669080376891"
-PILOTE2_PK = "51d16c22a5f74280bc3cfe9ebcdc6402"
 
 
 @pytest.fixture

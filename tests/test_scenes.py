@@ -6,14 +6,11 @@ import base64
 from typing import Any
 
 import pytest
-from clocked import cloud_at
+from clocked import PILOTE2_PK, T0, cloud_at
 from conftest import assert_error, login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.cloud.cloud import Cloud
-
-T0 = 1_727_239_389  # 2024-09-25T04:43:09Z
-PILOTE2_PK = "51d16c22a5f74280bc3cfe9ebcdc6402"
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from clocked import cloud_at
+from clocked import T0, cloud_at
 from conftest import login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.app import create_app
-
-T0 = 1_727_239_389
 
 
 def test_a_scene_runs_its_tasks_in_order_and_waits_out_its_delay() -> None:

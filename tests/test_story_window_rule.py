@@ -6,14 +6,11 @@ when a window opens; here that report is simulated with ``cloud.apply(..., sourc
 
 from __future__ import annotations
 
-from clocked import cloud_at
+from clocked import PRO_PK, T0, cloud_at
 from conftest import login, user_headers
 from starlette.testclient import TestClient
 
 from emulator.app import create_app
-
-T0 = 1_727_239_389
-PRO_PK = "a77a929fcf0d4631bc4f669080376891"
 
 
 def test_the_pilote2_goes_to_frost_protection_when_the_pros_window_opens() -> None:

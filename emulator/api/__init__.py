@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bindings, common_scheduler, devices, groups, rules, scenes, scheduler, system, users
+from . import (
+    bindings,
+    common_scheduler,
+    devices,
+    groups,
+    legacy_scheduler,
+    rules,
+    scenes,
+    scheduler,
+    system,
+    users,
+)
 
 #: Every module that contributes routes; a new resource adds its module here.
-MODULES = (users, bindings, devices, scheduler, system, groups, rules, scenes, common_scheduler)
+MODULES = (users, bindings, devices, scheduler, system, groups, rules, scenes, common_scheduler, legacy_scheduler)
 
 
 def routes() -> list[BaseRoute]:
