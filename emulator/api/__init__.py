@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from . import (
+    aggregation,
     bindings,
     common_scheduler,
     devices,
@@ -18,7 +19,10 @@ from . import (
 )
 
 #: Every module that contributes routes; a new resource adds its module here.
-MODULES = (users, bindings, devices, scheduler, system, groups, rules, scenes, common_scheduler, legacy_scheduler)
+MODULES = (
+    users, bindings, devices, scheduler, system,
+    groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation,
+)
 
 
 def routes() -> list[BaseRoute]:
