@@ -8,6 +8,7 @@ from . import (
     aggregation,
     bindings,
     common_scheduler,
+    device_side,
     devices,
     groups,
     legacy_scheduler,
@@ -21,7 +22,7 @@ from . import (
 #: Every module that contributes routes; a new resource adds its module here.
 MODULES = (
     users, bindings, devices, scheduler, system,
-    groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation,
+    groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation, device_side,
 )
 
 
