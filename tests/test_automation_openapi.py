@@ -131,3 +131,18 @@ def test_errors_have_the_documented_status(client: TestClient, demo: dict[str, s
     assert_error(response, 9220, 404)
     check(response, "/app/scene/{id}/task", "get")
     assert 9220 in DOCUMENT["paths"]["/app/scene/{id}/task"]["get"]["x-error-codes"]
+
+
+USER_OPERATIONS = sorted((path, method) for path, operations in DOCUMENT["paths"].items()
+                         for method, operation in operations.items() if operation["security"])
+
+
+@pytest.mark.parametrize("path, method", USER_OPERATIONS, ids=[f"{m} {p}" for p, m in USER_OPERATIONS])
+def test_user_operations_need_an_app_id_and_a_live_token(client: TestClient, cloud: Cloud, demo: dict[str, str],
+                                                         path: str, method: str) -> None:
+    url = path.replace("{id}", "x").replace("{did}", "x").replace("{rule_id}", "1")
+    assert_error(client.request(method, url, json={}), 9003, 400)
+    assert_error(client.request(method, url, headers={"X-Gizwits-Application-Id": demo["X-Gizwits-Application-Id"]},
+                                json={}), 9004, 400)
+    cloud.advance(8 * 86400)
+    assert_error(client.request(method, url, headers=demo, json={}), 9006, 400)

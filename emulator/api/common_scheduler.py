@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ..cloud.common_schedulers import TARGETS, CommonTask, plan, remove
+from ..cloud.common_schedulers import TARGETS, CommonTask, plan, remove, replan
 from ..errors import form_invalid
 from .http import Call, Reply, endpoint, text
 from .scheduler import FORM_FIELDS, parse_task_command, parse_timing
@@ -75,7 +75,7 @@ def update_task(call: Call) -> Any:
     merged.update(call.body)
     form = {**parse_timing(merged), **_target(call, merged)}
     call.cloud.common_schedulers.update(task, form)
-    plan(call.cloud, task, call.now)
+    replan(call.cloud, task, call.now)
     return {"id": task.id}
 
 

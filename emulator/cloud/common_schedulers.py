@@ -65,13 +65,18 @@ class CommonSchedulerStore(OwnedStore[CommonTask]):
 
 
 def plan(cloud: Cloud, task: CommonTask, after: float) -> None:
-    """(Re)schedule the next firing of ``task`` strictly after ``after``; none when disabled or over."""
-    cloud.events.cancel_where(FIRE_EVENT, id=task.id)
+    """Schedule the next firing of ``task`` strictly after ``after``; none when disabled or over."""
     if not task.enabled:
         return
     due = task.recurrence().next_after(after)
     if due is not None:
         cloud.events.schedule(due, FIRE_EVENT, {"id": task.id})
+
+
+def replan(cloud: Cloud, task: CommonTask, after: float) -> None:
+    """``task`` changed: forget its planned firing and plan it anew."""
+    cloud.events.cancel_where(FIRE_EVENT, id=task.id)
+    plan(cloud, task, after)
 
 
 def remove(cloud: Cloud, task: CommonTask) -> None:

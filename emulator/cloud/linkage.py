@@ -30,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
@@ -165,7 +166,7 @@ class RuleStore:
         rule = Rule(rule_id=self._next_id, uid=uid, created_at=now, **form)
         self._next_id += 1
         self._rules[rule.rule_id] = rule
-        self._reindex()
+        self._by_did[rule.did].append(rule.rule_id)
         return rule
 
     def require(self, uid: str, rule_id: int) -> Rule:
@@ -176,13 +177,15 @@ class RuleStore:
         return rule
 
     def update(self, rule: Rule, form: Mapping[str, Any]) -> None:
+        self._by_did[rule.did].remove(rule.rule_id)
         for key, value in form.items():
             setattr(rule, key, value)
-        self._reindex()
+        self._by_did[rule.did].append(rule.rule_id)
+        self._by_did[rule.did].sort()
 
     def delete(self, rule: Rule) -> None:
-        self._rules.pop(rule.rule_id, None)
-        self._reindex()
+        if self._rules.pop(rule.rule_id, None) is not None:
+            self._by_did[rule.did].remove(rule.rule_id)
 
     def _reindex(self) -> None:
         self._by_did = defaultdict(list)
@@ -200,7 +203,11 @@ class RuleStore:
 
 # -- running ----------------------------------------------------------------------------------
 class LinkageEngine:
-    """Listens to the change feed and fires the rules a change matches."""
+    """Listens to the change feed and fires the rules a change matches.
+
+    All the rules a change triggers see the devices as they were when the change arrived
+    (their reads are taken once per change), whatever the outputs of the first ones do.
+    """
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -211,19 +218,20 @@ class LinkageEngine:
         if not rules or self._depth >= MAX_CHAIN:
             return
         self._depth += 1
+        reads: dict[str, dict[str, Any]] = {}
         try:
             for rule in rules:
-                if self._should_fire(rule, change):
-                    self.fire(rule, change)
+                if self._should_fire(rule, change, reads):
+                    self.fire(rule, change, reads)
         finally:
             self._depth -= 1
 
-    def _should_fire(self, rule: Rule, change: Change) -> bool:
+    def _should_fire(self, rule: Rule, change: Change, reads: dict[str, dict[str, Any]]) -> bool:
         if rule.interval and rule.last_fired is not None and change.at - rule.last_fired < rule.interval:
             return False
         if self.cloud.bindings.get(rule.uid, rule.did) is None:
             return False
-        return self._event_matches(rule, change) and self._conditions_hold(rule, change)
+        return self._event_matches(rule, change) and self._conditions_hold(rule, change, reads)
 
     def _event_matches(self, rule: Rule, change: Change) -> bool:
         if rule.event in ("online", "offline"):
@@ -252,29 +260,33 @@ class LinkageEngine:
                 seen_latest = True
         return None
 
-    def values(self, rule: Rule, change: Change) -> dict[str, dict[str, Any]]:
-        """prefix -> the data point values the rule sees for that device."""
-        seen: dict[str, dict[str, Any]] = {}
-        for prefix, did in rule.prefixes.items():
+    def _read(self, did: str, change: Change, reads: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """What the rule sees of ``did``: the report itself, completed by the device's values."""
+        values = reads.get(did)
+        if values is None:
             device = self.cloud.devices.get(did)
             values = device.read(change.at) if device is not None else {}
             if did == change.did and change.kind == "attrs":
                 values.update(change.attrs)
-            seen[prefix] = values
-        return seen
+            reads[did] = values
+        return values
 
-    def _conditions_hold(self, rule: Rule, change: Change) -> bool:
+    def values(self, rule: Rule, change: Change, reads: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """prefix -> the data point values the rule sees for that device."""
+        return {prefix: self._read(did, change, reads) for prefix, did in rule.prefixes.items()}
+
+    def _conditions_hold(self, rule: Rule, change: Change, reads: dict[str, dict[str, Any]]) -> bool:
         if not rule.condition:
             return True
-        values = self.values(rule, change)
-        return any(all(self._holds(rule, item, values) for item in group) for group in rule.condition)
-
-    def _holds(self, rule: Rule, item: Mapping[str, Any], values: Mapping[str, Mapping[str, Any]]) -> bool:
         prefixes = rule.prefixes
-        left = parse_operand(item["left"], prefixes)
-        right = parse_operand(item["right"], prefixes)
-        a, a_enum = self._resolve(left, rule, values)
-        b, b_enum = self._resolve(right, rule, values)
+        values = self.values(rule, change, reads)
+        return any(all(self._holds(prefixes, item, values) for item in group) for group in rule.condition)
+
+    def _holds(self, prefixes: Mapping[str, str], item: Mapping[str, Any],
+               values: Mapping[str, Mapping[str, Any]]) -> bool:
+        key = tuple(prefixes)
+        a, a_enum = self._resolve(_operand(item["left"], key), prefixes, values)
+        b, b_enum = self._resolve(_operand(item["right"], key), prefixes, values)
         if a is None or b is None:
             return False
         if isinstance(a, str) and not isinstance(b, str) and a_enum is not None:
@@ -283,21 +295,21 @@ class LinkageEngine:
             b = b_enum.index(b) if b in b_enum else b
         return compare(a, item["opt"], b)
 
-    def _resolve(self, operand: Ref | Const, rule: Rule,
+    def _resolve(self, operand: Ref | Const, prefixes: Mapping[str, str],
                  values: Mapping[str, Mapping[str, Any]]) -> tuple[Any, tuple[str, ...] | None]:
         """(value, the enum values when it is an enum data point)."""
         if isinstance(operand, Const):
             return operand.value, None
         value = values.get(operand.prefix, {}).get(operand.name)
-        device = self.cloud.devices.get(rule.prefixes[operand.prefix])
+        device = self.cloud.devices.get(prefixes[operand.prefix])
         point = device.product.datapoints.by_name.get(operand.name) if device is not None else None
         if isinstance(value, bool):
             value = int(value)
         return value, (point.enum if point is not None and point.data_type == "enum" else None)
 
-    def fire(self, rule: Rule, change: Change) -> None:
+    def fire(self, rule: Rule, change: Change, reads: dict[str, dict[str, Any]]) -> None:
         rule.last_fired = change.at
-        values = self.values(rule, change)
+        values = self.values(rule, change, reads)
         for group in rule.output:
             steps = [self._step(rule, item, values) for item in group]
             run_sequence(self.cloud, new_sequence(rule.uid, steps, source="rule", stop_on_failure=True,
@@ -311,6 +323,12 @@ class LinkageEngine:
         if attrs is not None:
             attrs = {name: _output_value(value, rule.prefixes, values) for name, value in attrs.items()}
         return {"type": "device", "did": item["did"], "attrs": attrs, "raw": item.get("raw")}
+
+
+@lru_cache(maxsize=4096)
+def _operand(value: Any, prefixes: tuple[str, ...]) -> Ref | Const:
+    """:func:`parse_operand`, remembered: conditions are parsed once, not at every report."""
+    return parse_operand(value, prefixes)
 
 
 def _output_value(value: Any, prefixes: Container[str], values: Mapping[str, Mapping[str, Any]]) -> Any:
