@@ -238,3 +238,13 @@ def test_a_rule_is_the_users_own(client: TestClient, rule, cloud: Cloud, demo_di
     client.delete(f"/app/rules/{rule_id}", headers=friend)
     cloud.press(cloud.devices.require(soc), {"mode": "fro"})
     assert mode(cloud, pilote) == "stop"
+
+
+def test_every_subscriber_sees_the_report_before_the_change_it_causes(rule, cloud: Cloud,  # type: ignore[no-untyped-def]
+                                                                     demo_dids: dict[str, str]) -> None:
+    soc, pilote = demo_dids["Pilote_Soc"], demo_dids["Pilote2"]
+    rule("Pilote_Soc", output=[[set_mode(pilote, "stop")]])
+    seen: list[tuple[str, str]] = []
+    cloud.feed.subscribe(lambda change: seen.append((change.did, change.source)))  # subscribed after the rules
+    cloud.press(cloud.devices.require(soc), {"mode": "fro"})
+    assert seen == [(soc, "device"), (pilote, "rule")]

@@ -347,4 +347,4 @@ def delete_rule(cloud: Cloud, rule: Rule) -> None:
 
 
 def install(cloud: Cloud) -> None:
-    cloud.feed.subscribe(LinkageEngine(cloud).on_change)
+    cloud.feed.subscribe(LinkageEngine(cloud).on_change, reacts=True)
