@@ -16,7 +16,8 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ..cloud.linkage import EVENTS, OPERATORS, Const, Ref, Rule, delete_rule, parse_operand
+from ..cloud.conditions import OPERATORS, Const, Ref, parse_operand
+from ..cloud.linkage import EVENTS, Rule, delete_rule
 from ..devices import Device
 from ..devices.datapoints import ALERT, FAULT, InvalidValue
 from ..errors import ApiError, form_invalid

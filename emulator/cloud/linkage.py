@@ -13,10 +13,8 @@ How the emulator decides what the docs leave open (also in docs/fidelity-automat
   the main device's values as reported, completed by its last known values, and the other
   devices' current values; it fires each time its conditions hold (level, not edge), at
   most once per ``interval`` seconds;
-- constants: ``"1"`` and ``1`` are the number 1, ``"'1'"``/``"\\"1\\""`` the string "1",
-  ``"0x1F"`` a number, ``"true"``/``"false"`` 1/0, any other text a string; booleans compare
-  as 0/1, an enum data point compared with a number compares its index; only numbers are
-  ordered (``>`` on strings is false);
+- operands and comparisons are :mod:`.conditions`'; booleans compare as 0/1, and an enum
+  data point compared with a number compares its index;
 - an output ``attrs`` value written ``prefix.datapoint`` copies that data point's value at
   the moment the rule fires;
 - rules that trigger rules: the chain stops after :data:`MAX_CHAIN` nested firings in the
@@ -25,16 +23,14 @@ How the emulator decides what the docs leave open (also in docs/fidelity-automat
 
 from __future__ import annotations
 
-import operator
-import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
 from .changes import Change
+from .conditions import Const, Ref, cached_operand, compare, output_value
 from .persist import from_rows, rows
 from .sequences import SEQUENCE_EVENT, new_sequence, run_sequence
 
@@ -42,70 +38,7 @@ if TYPE_CHECKING:
     from .cloud import Cloud
 
 EVENTS = ("online", "offline", "alert", "fault", "data", "extern")
-OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
-}
 MAX_CHAIN = 8
-_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)$")
-
-
-# -- operands ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Ref:
-    prefix: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Const:
-    value: int | float | str
-
-
-def parse_operand(value: Any, prefixes: Container[str]) -> Ref | Const:
-    """A condition operand (or an output value): a ``prefix.datapoint`` reference or a constant.
-
-    :class:`ValueError` for a reference to an unknown prefix or a value of another type.
-    """
-    if isinstance(value, bool):
-        return Const(int(value))
-    if isinstance(value, int | float):
-        return Const(value)
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string or a number, got {value!r}")
-    text = value.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return Const(text[1:-1])
-    number = _number(text)
-    if number is not None:
-        return Const(number)
-    match = _REF.match(text)
-    if match:
-        if match.group(1) not in prefixes:
-            raise ValueError(f"{text!r} refers to {match.group(1)!r}, which is not a prefix of input")
-        return Ref(match.group(1), match.group(2))
-    if text.lower() in ("true", "false"):
-        return Const(int(text.lower() == "true"))
-    return Const(value)
-
-
-def _number(text: str) -> int | float | None:
-    try:
-        return int(text, 0)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def compare(left: Any, opt: str, right: Any) -> bool:
-    """``left opt right`` for values already made comparable; mismatched types are never equal."""
-    if isinstance(left, str) != isinstance(right, str):
-        return opt == "!="
-    if isinstance(left, str) and opt not in ("==", "!="):
-        return False
-    return OPERATORS[opt](left, right)
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -149,7 +82,7 @@ class RuleStore:
         self._by_did: dict[str, list[int]] = defaultdict(list)
         self._next_id = 1
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self._rules.values())
 
     def __bool__(self) -> bool:
@@ -285,8 +218,8 @@ class LinkageEngine:
     def _holds(self, prefixes: Mapping[str, str], item: Mapping[str, Any],
                values: Mapping[str, Mapping[str, Any]]) -> bool:
         key = tuple(prefixes)
-        a, a_enum = self._resolve(_operand(item["left"], key), prefixes, values)
-        b, b_enum = self._resolve(_operand(item["right"], key), prefixes, values)
+        a, a_enum = self._resolve(cached_operand(item["left"], key), prefixes, values)
+        b, b_enum = self._resolve(cached_operand(item["right"], key), prefixes, values)
         if a is None or b is None:
             return False
         if isinstance(a, str) and not isinstance(b, str) and a_enum is not None:
@@ -321,23 +254,8 @@ class LinkageEngine:
             return {"type": "delay", "seconds": item["delay"]}
         attrs = item.get("attrs")
         if attrs is not None:
-            attrs = {name: _output_value(value, rule.prefixes, values) for name, value in attrs.items()}
+            attrs = {name: output_value(value, rule.prefixes, values) for name, value in attrs.items()}
         return {"type": "device", "did": item["did"], "attrs": attrs, "raw": item.get("raw")}
-
-
-@lru_cache(maxsize=4096)
-def _operand(value: Any, prefixes: tuple[str, ...]) -> Ref | Const:
-    """:func:`parse_operand`, remembered: conditions are parsed once, not at every report."""
-    return parse_operand(value, prefixes)
-
-
-def _output_value(value: Any, prefixes: Container[str], values: Mapping[str, Mapping[str, Any]]) -> Any:
-    """An output attr value; ``prefix.datapoint`` is replaced by that data point's current value."""
-    if isinstance(value, str) and _REF.match(value.strip()):
-        prefix, name = value.strip().split(".", 1)
-        if prefix in prefixes:
-            return values.get(prefix, {}).get(name, value)
-    return value
 
 
 def delete_rule(cloud: Cloud, rule: Rule) -> None:
