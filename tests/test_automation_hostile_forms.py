@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from clocked import T0, cloud_at
 from conftest import login, user_headers
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,8 @@ from emulator.errors import ERRORS
 CLOUD = cloud_at(T0)
 CLIENT = TestClient(create_app(cloud=CLOUD), raise_server_exceptions=False)
 HEADERS = user_headers(login(CLIENT)["token"])
-DIDS = [d["did"] for d in CLIENT.get("/app/bindings", headers=HEADERS).json()["devices"]]
+DEVICES = [(d["did"], d["product_key"]) for d in CLIENT.get("/app/bindings", headers=HEADERS).json()["devices"]]
+DIDS = [did for did, _ in DEVICES]
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40),
                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12), st.sampled_from(DIDS),
@@ -26,20 +28,22 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40),
 json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                             st.dictionaries(st.text(max_size=8), inner, max_size=3)),
                            max_leaves=12)
-condition = st.fixed_dictionaries({"left": json_values, "opt": st.sampled_from(["==", ">", "!", None]),
+containers = st.one_of(st.lists(scalars, max_size=2), st.dictionaries(st.text(max_size=3), scalars, max_size=2))
+condition = st.fixed_dictionaries({"left": json_values, "opt": st.one_of(st.sampled_from(["==", ">"]), containers),
                                    "right": json_values})
-output = st.fixed_dictionaries({"type": st.sampled_from(["devctrl", "delay", "x"]), "did": st.sampled_from(DIDS),
+output = st.fixed_dictionaries({"type": st.one_of(st.sampled_from(["devctrl", "delay"]), containers),
+                                "did": st.sampled_from(DIDS),
                                 "attrs": json_values, "raw": json_values, "delay": json_values})
-rule_forms = st.fixed_dictionaries({
-    "product_key": st.sampled_from(["51d16c22a5f74280bc3cfe9ebcdc6402", "", "x"]),
-    "did": st.sampled_from(DIDS), "event": json_values,
+rule_forms = st.sampled_from(DEVICES).flatmap(lambda main: st.fixed_dictionaries({
+    "product_key": st.sampled_from([main[1], main[1], "x"]), "did": st.just(main[0]),
+    "event": st.one_of(st.just("data"), json_values),
     "input": st.lists(st.fixed_dictionaries({"did": st.sampled_from(DIDS), "prefix": st.sampled_from(["p", "1", ""])}),
                       max_size=2),
     "condition": st.one_of(json_values, st.lists(st.lists(condition, max_size=2), max_size=2)),
     "output": st.one_of(json_values, st.lists(st.lists(output, max_size=3), max_size=2)),
-})
+}))
 scene_tasks = st.lists(st.fixed_dictionaries({
-    "task_type": st.sampled_from(["device", "group", "delay", "x"]), "did": st.sampled_from(DIDS),
+    "task_type": st.one_of(st.sampled_from(["device", "group", "delay"]), containers), "did": st.sampled_from(DIDS),
     "group_id": json_values, "time": json_values, "attrs": json_values, "raw": json_values}), max_size=3)
 OPERATIONS: list[tuple[str, str, Any]] = [
     ("POST", "/app/rules", rule_forms),
@@ -54,12 +58,13 @@ OPERATIONS: list[tuple[str, str, Any]] = [
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(range(len(OPERATIONS))).flatmap(
-    lambda i: st.tuples(st.just(i), OPERATIONS[i][2])))
-def test_any_form_gets_a_documented_answer_and_a_refusal_changes_nothing(case: tuple[int, Any]) -> None:
-    index, body = case
-    method, path, _ = OPERATIONS[index]
+@pytest.mark.parametrize("method, path, forms", OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_form_gets_a_documented_answer_and_a_refusal_changes_nothing(method: str, path: str, forms: Any,
+                                                                         data: st.DataObject) -> None:
+    body = data.draw(forms)
     before = CLOUD.snapshot()["stores"]
     response = CLIENT.request(method, path, headers=HEADERS, json=body)
     assert response.status_code < 500, response.text

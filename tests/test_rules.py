@@ -138,6 +138,7 @@ def _bad(dids: dict[str, str], spare: str) -> list[tuple[dict[str, Any], int, in
         ({"condition": [[{"left": "pro.nothing", "opt": "==", "right": "1"}]]}, 9015, 400),
         ({"condition": [[{"left": "pro.mode", "opt": "=~", "right": "1"}]]}, 9015, 400),
         ({"condition": [[{"left": "pro.mode", "opt": "==", "right": None}]]}, 9015, 400),
+        ({"condition": [[{"left": "pro.mode", "opt": [], "right": 1}]]}, 9015, 400),
         ({"condition": [[]]}, 9015, 400),
         ({"condition": "pro.mode == 1"}, 9015, 400),
         ({"output": []}, 9015, 400),

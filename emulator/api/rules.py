@@ -108,7 +108,7 @@ def _regroup(shape: list[Any], items: list[dict[str, Any]]) -> list[list[dict[st
 def _conditions(body: dict[str, Any], devices: dict[str, Device]) -> list[list[dict[str, Any]]]:
     items = []
     for where, item in _nested(body, "condition"):
-        if not isinstance(item, dict) or item.get("opt") not in OPERATORS:
+        if not isinstance(item, dict) or not isinstance(item.get("opt"), str) or item["opt"] not in OPERATORS:
             raise form_invalid(f"{where} must be {{left, opt, right}} with opt one of {list(OPERATORS)}")
         _operand(item.get("left"), devices, f"{where}.left")
         _operand(item.get("right"), devices, f"{where}.right")
