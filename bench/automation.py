@@ -20,16 +20,25 @@ from typing import Any
 from emulator.clock import Clock
 from emulator.cloud.cloud import Cloud
 from emulator.cloud.common_schedulers import plan
+from emulator.cloud.users import User
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
+from emulator.devices import Device
 
 T0 = 1_727_239_389
 REPEAT = 5
 
 
-def fresh_cloud() -> Cloud:
+def populated(count: int) -> tuple[Cloud, User, list[Device]]:
+    """A frozen cloud with one user and ``count`` Pilote2 bound to it."""
     clock = Clock()
     clock.freeze(T0)
-    return Cloud(EmulatorConfig(fixture="empty"), clock=clock)
+    cloud = Cloud(EmulatorConfig(fixture="empty"), clock=clock)
+    product = cloud.catalog.resolve("Pilote2")
+    user = cloud.users.create(HEATZY_APP_ID, T0, email="bench@heatzy.test", password="x")
+    devices = [cloud.register_device(product) for _ in range(count)]
+    for device in devices:
+        cloud.bind(user, device)
+    return cloud, user, devices
 
 
 def per_call(action: Callable[[int], Any], count: int) -> float:
@@ -51,12 +60,7 @@ def rule_form(main: str, target: str, right: str) -> dict[str, Any]:
 
 
 def report_costs() -> list[tuple[str, float, str]]:
-    cloud = fresh_cloud()
-    product = cloud.catalog.resolve("Pilote2")
-    user = cloud.users.create(HEATZY_APP_ID, T0, email="bench@heatzy.test", password="x")
-    devices = [cloud.register_device(product) for _ in range(1002)]
-    for device in devices:
-        cloud.bind(user, device)
+    cloud, user, devices = populated(1002)
     main, target, others = devices[0], devices[1], devices[2:]
 
     def report(index: int) -> None:
@@ -82,12 +86,8 @@ def report_costs() -> list[tuple[str, float, str]]:
 
 
 def scheduler_costs() -> list[tuple[str, float, str]]:
-    cloud = fresh_cloud()
-    product = cloud.catalog.resolve("Pilote2")
-    user = cloud.users.create(HEATZY_APP_ID, T0, email="bench@heatzy.test", password="x")
-    devices = [cloud.register_device(product) for _ in range(1000)]
-    for device in devices:
-        cloud.bind(user, device)
+    cloud, user, devices = populated(1000)
+    product = devices[0].product
     modes = ("eco", "cft")
 
     def control(index: int) -> None:
