@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bind, bindings, devices, guests, messages, scheduler, sharing, system, tokens, users, verification
+from . import (
+    aggregation,
+    bind,
+    bindings,
+    common_scheduler,
+    device_side,
+    devices,
+    groups,
+    guests,
+    legacy_scheduler,
+    messages,
+    rules,
+    scenes,
+    scheduler,
+    sharing,
+    system,
+    tokens,
+    users,
+    verification,
+)
 
 #: Every module that contributes routes; a new resource adds its module here.
-MODULES = (users, bindings, devices, scheduler, system, tokens, verification, messages, bind, guests, sharing)
+MODULES = (
+    users, bindings, devices, scheduler, system,
+    tokens, verification, messages, bind, guests, sharing,
+    groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation, device_side,
+)
 
 
 def routes() -> list[BaseRoute]:

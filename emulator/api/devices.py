@@ -52,18 +52,23 @@ def parse_raw(value: Any) -> list[int]:
     return value
 
 
-@endpoint(auth="user", body="required")
-def control(call: Call) -> Any:
-    attrs = field(call.body, "attrs", dict)
-    raw = call.body.get("raw")
+def parse_command(body: dict[str, Any]) -> tuple[dict[str, Any] | None, list[int] | None]:
+    """``(attrs, raw)`` of a control body: exactly one of them (device and group control)."""
+    attrs = field(body, "attrs", dict)
+    raw = body.get("raw")
     if raw is None and attrs is None:
         raise form_invalid("give attrs (data points) or raw (bytes)")
     if raw is not None and attrs is not None:
         raise form_invalid("give attrs or raw, not both")
     if attrs is not None and not attrs:
         raise form_invalid("attrs is empty")
-    call.cloud.control(call.me, call.appid, call.path("did"), attrs=attrs,
-                       raw=parse_raw(raw) if raw is not None else None)
+    return attrs, parse_raw(raw) if raw is not None else None
+
+
+@endpoint(auth="user", body="required")
+def control(call: Call) -> Any:
+    attrs, raw = parse_command(call.body)
+    call.cloud.control(call.me, call.appid, call.path("did"), attrs=attrs, raw=raw)
     return {}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -138,8 +139,29 @@ def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
     return value
 
 
+def parse_form(raw: bytes) -> dict[str, Any]:
+    """An ``application/x-www-form-urlencoded`` body (what devices send) as ``{name: value}``."""
+    try:
+        text_body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise form_invalid("request body is not UTF-8") from None
+    try:
+        return dict(parse_qsl(text_body, keep_blank_values=True, strict_parsing=bool(text_body.strip())))
+    except ValueError as error:
+        raise form_invalid(f"request body is not a form (name=value&...): {error}") from None
+
+
+def _parse_body(raw: bytes, body: str) -> dict[str, Any]:
+    if body == "none":
+        return {}
+    if body == "form":
+        return parse_form(raw)
+    return parse_json_object(raw, required=body == "required")
+
+
 def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], Callable[[Request], Any]]:
-    """Wrap a handler. ``auth``: "none", "app" or "user"; ``body``: "none", "optional" or "required"."""
+    """Wrap a handler. ``auth``: "none", "app" or "user"; ``body``: "none", "optional", "required"
+    (a JSON object) or "form" (a urlencoded form, as devices send)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
@@ -150,7 +172,7 @@ def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], C
                 app = cloud.apps.require(request.headers.get(APP_ID_HEADER)) if auth != "none" else None
                 user = (cloud.users.authenticate_token(app.appid, request.headers.get(USER_TOKEN_HEADER), now)
                         if auth == "user" and app is not None else None)
-                parsed = parse_json_object(raw, required=body == "required") if body != "none" else {}
+                parsed = _parse_body(raw, body)
                 result = handler(Call(request, cloud, now, app, user, parsed))
             if isinstance(result, Response):
                 return result

@@ -26,8 +26,8 @@ def parse_repeat(value: str) -> str:
     return value
 
 
-def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, Any]:
-    """Validate a scheduler task form; returns the fields to store."""
+def parse_timing(body: dict[str, Any]) -> dict[str, Any]:
+    """When a task fires, whether it is enabled, its remark."""
     time = text(body, "time", required=True, max_length=5)
     if not _TIME.match(time or ""):
         raise form_invalid(f"time must be HH:MM, got {time!r}")
@@ -46,6 +46,12 @@ def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, 
         raise form_invalid("end_date is before start_date")
     enabled = field(body, "enabled", bool, default=True)
     remark = text(body, "remark", max_length=1024) or ""
+    return {"time": time, "repeat": repeat, "date": date, "days": list(days), "start_date": start_date,
+            "end_date": end_date, "enabled": enabled, "remark": remark}
+
+
+def parse_task_command(body: dict[str, Any], product_datapoints: Any) -> dict[str, Any]:
+    """What a task sends: ``attrs`` (checked against ``product_datapoints`` unless None) or ``raw`` (hex)."""
     attrs = field(body, "attrs", dict, default={})
     raw_value = field(body, "raw", (str, list), default="")
     if isinstance(raw_value, list):
@@ -56,12 +62,17 @@ def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, 
         raise form_invalid("raw must be a hex string such as \"010203\"")
     if not attrs and not raw_value:
         raise form_invalid("a task needs attrs or raw")
-    try:
-        product_datapoints.validate_write(attrs)
-    except InvalidValue as error:
-        raise ApiError(9025, str(error)) from None
-    return {"time": time, "repeat": repeat, "date": date, "days": list(days), "start_date": start_date,
-            "end_date": end_date, "enabled": enabled, "remark": remark, "attrs": dict(attrs), "raw": raw_value}
+    if product_datapoints is not None:
+        try:
+            product_datapoints.validate_write(attrs)
+        except InvalidValue as error:
+            raise ApiError(9025, str(error)) from None
+    return {"attrs": dict(attrs), "raw": raw_value}
+
+
+def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, Any]:
+    """Validate a scheduler task form; returns the fields to store."""
+    return {**parse_timing(body), **parse_task_command(body, product_datapoints)}
 
 
 @endpoint(auth="user")

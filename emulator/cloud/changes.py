@@ -33,11 +33,15 @@ class Change:
 class ChangeFeed:
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
+        self._reactors: list[Subscriber] = []
 
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
-        self._subscribers.append(subscriber)
-        return lambda: self._subscribers.remove(subscriber)
+    def subscribe(self, subscriber: Subscriber, *, reacts: bool = False) -> Callable[[], None]:
+        """Receive every change. A subscriber that ``reacts`` by causing changes (linkage rules)
+        is called after all the others, so everyone sees a change before the ones it causes."""
+        subscribers = self._reactors if reacts else self._subscribers
+        subscribers.append(subscriber)
+        return lambda: subscribers.remove(subscriber)
 
     def publish(self, change: Change) -> None:
-        for subscriber in list(self._subscribers):
+        for subscriber in [*self._subscribers, *self._reactors]:
             subscriber(change)

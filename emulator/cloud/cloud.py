@@ -18,20 +18,25 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError
 from ..events import EventQueue
 from ..ids import IdFactory
-from . import sharing_flow
+from . import automation, sharing_flow
 from .apps import AppRegistry
 from .bindings import Binding, BindingStore
 from .changes import Change, ChangeFeed
+from .common_schedulers import CommonSchedulerStore
 from .faults import FaultRules, RequestInfo, identities
+from .groups import GroupStore
 from .history import History
 from .journal import Journal
+from .linkage import RuleStore
 from .messages import MessageStore
 from .outbox import Outbox
 from .persist import Store
 from .randomness import RandomStates
 from .registry import DeviceRegistry
+from .scenes import SceneStore
 from .schedulers import SchedulerStore
 from .sharing import SharingStore
+from .task_schedulers import TaskListStore
 from .users import User, UserStore
 from .verification import VerificationStore
 
@@ -73,6 +78,15 @@ class Cloud:
                 "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
                 "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
             }
+            # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
+            self.groups = GroupStore(self.ids)
+            self.rules = RuleStore()
+            self.scenes = SceneStore(self.ids)
+            self.common_schedulers = CommonSchedulerStore(self.ids)
+            self.task_schedulers = TaskListStore(self.ids)
+            self.stores.update(groups=self.groups, rules=self.rules, scenes=self.scenes,
+                               common_schedulers=self.common_schedulers, task_schedulers=self.task_schedulers)
+            automation.install(self)
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
     # -- snapshots -----------------------------------------------------------------------
@@ -144,6 +158,7 @@ class Cloud:
         for binding in removed:
             self.schedulers.drop_device(did, binding.uid)
             sharing_flow.binding_removed(self, binding, now)
+            automation.device_unbound(self, did, binding.uid)
         return bool(removed)
 
     def set_online(self, device: Device, online: bool, now: float | None = None) -> None:
@@ -173,8 +188,12 @@ class Cloud:
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,
-                raw: list[int] | None = None) -> dict[str, Any]:
-        """An app's control request: checks, then the write; returns what changed."""
+                raw: list[int] | None = None, source: str = "app", now: float | None = None) -> dict[str, Any]:
+        """An app's control request: checks, then the write; returns what changed.
+
+        Automation (rules, scenes, cloud schedulers) controls through here too, on behalf of
+        the user who owns it, with its own ``source`` and the time its event was due (``now``).
+        """
         device, _ = self.bound_device(user, did)
         if device.is_disabled:
             raise ApiError(9023)
@@ -194,7 +213,7 @@ class Cloud:
             except InvalidValue as error:
                 raise ApiError(9025, str(error)) from None
             payload = datapoints.encode_write(changes)
-        return self.apply(device, changes, source="app", uid=user.uid, appid=appid, payload=payload)
+        return self.apply(device, changes, source=source, uid=user.uid, appid=appid, payload=payload, now=now)
 
     @staticmethod
     def _decode_raw(device: Device, payload: bytes) -> dict[str, Any]:

@@ -8,6 +8,7 @@ each month). A repeating task runs from ``start_date`` 00:00 to ``end_date`` 24:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -41,10 +42,11 @@ class Recurrence:
         hours, minutes = (int(part) for part in self.time.split(":"))
         at = time(hours, minutes, tzinfo=UTC)
         start = datetime.fromtimestamp(after, UTC).date()
+        candidates: Iterable[date]
         if self.repeat == "none":
             candidates = [date.fromisoformat(self.date)] if self.date else []
-        else:
-            candidates = [start + timedelta(days=offset) for offset in range(_HORIZON_DAYS)]
+        else:  # lazily: a daily or weekly task is found within the first days
+            candidates = (start + timedelta(days=offset) for offset in range(_HORIZON_DAYS))
         for day in candidates:
             moment = datetime.combine(day, at).timestamp()
             if moment > after and self._fires_on(day):

@@ -85,6 +85,11 @@ class DeviceRegistry:
 
     def remove(self, did: str) -> Device | None:
         device = self._devices.pop(did, None)
-        if device is not None:
-            self._by_mac.pop((device.product_key, device.mac), None)
+        if device is not None and self._by_mac.get((device.product_key, device.mac)) == did:
+            del self._by_mac[(device.product_key, device.mac)]
         return device
+
+    def release_mac(self, product_key: str, mac: str) -> None:
+        """Let the next registration of this MAC take it (a reset device registers anew and gets a
+        new did); the device registered before stays known by its did until it is deregistered."""
+        self._by_mac.pop((product_key, normalize_mac(mac)), None)
