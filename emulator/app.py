@@ -27,7 +27,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = f"{request.method} {request.url.path} is not an emulated route"
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return JSONResponse(error_body(9999, detail), status_code=exc.status_code)
+    # Keep the framework's headers (``Allow`` on a 405).
+    return JSONResponse(error_body(9999, detail), status_code=exc.status_code, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

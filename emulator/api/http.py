@@ -86,6 +86,20 @@ class Reply:
 Handler = Callable[[Call], Any]
 
 
+@dataclass(frozen=True)
+class EndpointInfo:
+    """What :func:`endpoint` was told: the OpenAPI document derives security and base errors from it."""
+
+    auth: str
+    body: str
+
+
+def endpoint_info(route_function: Any) -> EndpointInfo | None:
+    """The :class:`EndpointInfo` of a function made by :func:`endpoint`, else None."""
+    info = getattr(route_function, "endpoint_info", None)
+    return info if isinstance(info, EndpointInfo) else None
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return JSONResponse(body, status_code=status)
 
@@ -146,6 +160,7 @@ def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], C
 
         route.__name__ = handler.__name__
         route.__doc__ = handler.__doc__
+        route.endpoint_info = EndpointInfo(auth, body)  # type: ignore[attr-defined]
         return route
 
     return wrap
@@ -199,14 +214,21 @@ def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max
     return list(value)
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: What an e-mail address must look like (also the pattern in the OpenAPI document).
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def email_field(body: Mapping[str, Any], name: str = "email", *, required: bool = False) -> str | None:
     value = text(body, name, required=required, max_length=254)
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and not _EMAIL.fullmatch(value):
         raise form_invalid(f"{name} is not an e-mail address: {value!r}")
     return value
+
+
+#: A calendar date as the API writes it (Python's ``fromisoformat`` alone also takes ``2020-W01-1``).
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE = re.compile(DATE_PATTERN)
 
 
 def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
@@ -214,11 +236,11 @@ def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) ->
     if value is None or value == "":
         return value
     try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
         date.fromisoformat(value)
     except ValueError:
         raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
-    if len(value) != 10:
-        raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}")
     return value
 
 
