@@ -7,11 +7,9 @@ from typing import Any
 from starlette.routing import Route
 
 from ..errors import form_invalid
-from .http import USER_TOKEN_HEADER, Call, endpoint, field
+from .http import MAX_RAW_BYTES, USER_TOKEN_HEADER, Call, byte_list, endpoint, field
 from .openapi import header_param, json_body, json_response, operation, path_param, query_param, ref
 from .render import devdata, device_details
-
-MAX_RAW_BYTES = 1024
 
 
 @endpoint(auth="app")
@@ -42,17 +40,6 @@ def datapoint(call: Call) -> Any:
     return call.cloud.product(product_key).datapoint_document()
 
 
-def parse_raw(value: Any) -> list[int]:
-    if not isinstance(value, list) or not value:
-        raise form_invalid("raw must be a non-empty list of bytes (integers 0..255)")
-    if len(value) > MAX_RAW_BYTES:
-        raise form_invalid(f"raw is longer than {MAX_RAW_BYTES} bytes")
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 255:
-            raise form_invalid(f"raw must contain integers 0..255, got {item!r}")
-    return value
-
-
 @endpoint(auth="user", body="required")
 def control(call: Call) -> Any:
     attrs = field(call.body, "attrs", dict)
@@ -64,7 +51,7 @@ def control(call: Call) -> Any:
     if attrs is not None and not attrs:
         raise form_invalid("attrs is empty")
     call.cloud.control(call.me, call.appid, call.path("did"), attrs=attrs,
-                       raw=parse_raw(raw) if raw is not None else None)
+                       raw=list(byte_list(raw)) if raw is not None else None)
     return {}
 
 

@@ -202,6 +202,26 @@ def text(body: Mapping[str, Any], name: str, *, required: bool = False, max_leng
     return value
 
 
+#: Longest raw payload a client may send (control ``raw``, a scheduler task's ``raw``), in bytes.
+MAX_RAW_BYTES = 1024
+
+
+def byte_list(value: Any, name: str = "raw", *, allow_empty: bool = False) -> bytes:
+    """A JSON list of bytes: integers 0..255 (``3.0`` counts as 3, as in JSON Schema); 9015 otherwise."""
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise form_invalid(f"{name} must be a non-empty list of bytes (integers 0..255)")
+    if len(value) > MAX_RAW_BYTES:
+        raise form_invalid(f"{name} is longer than {MAX_RAW_BYTES} bytes")
+    out = bytearray()
+    for item in value:
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 255:
+            raise form_invalid(f"{name} must contain integers 0..255, got {item!r}")
+        out.append(item)
+    return bytes(out)
+
+
 def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max_length: int = 256) -> list[str] | None:
     value = field(body, name, list)
     if value is None:

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
-from .http import DATE_PATTERN, Call, Reply, date_field, endpoint, field, text
+from .http import DATE_PATTERN, MAX_RAW_BYTES, Call, Reply, byte_list, date_field, endpoint, field, text
 from .openapi import json_body, json_response, operation, paging_params, path_param, ref
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -52,10 +52,8 @@ def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, 
     attrs = field(body, "attrs", dict, default={})
     raw_value = field(body, "raw", (str, list), default="")
     if isinstance(raw_value, list):
-        if any(isinstance(b, bool) or not isinstance(b, int) or not 0 <= b <= 255 for b in raw_value):
-            raise form_invalid("raw must be a hex string or a list of bytes")
-        raw_value = bytes(raw_value).hex()
-    if not _HEX.fullmatch(raw_value) or len(raw_value) > 2048:
+        raw_value = byte_list(raw_value, allow_empty=True).hex()
+    if not _HEX.fullmatch(raw_value) or len(raw_value) > 2 * MAX_RAW_BYTES:
         raise form_invalid("raw must be a hex string such as \"010203\"")
     if not attrs and not raw_value:
         raise form_invalid("a task needs attrs or raw")
@@ -117,7 +115,7 @@ _TAGS = ["scheduler"]
 _DID = path_param("did", "device id")
 _TASK_ID = path_param("id", "task id")
 _REPEAT_PATTERN = "^(none|day|(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun)){0,6})$"
-_DATE = {"type": "string", "pattern": DATE_PATTERN, "description": "YYYY-MM-DD (UTC)"}
+_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "YYYY-MM-DD (UTC)"}
 
 _TASK_FIELDS: dict[str, Any] = {
     "time": {"type": "string", "pattern": TIME_PATTERN, "description": "HH:MM, UTC"},
@@ -131,8 +129,8 @@ _TASK_FIELDS: dict[str, Any] = {
     "remark": {"type": "string", "maxLength": 1024, "pattern": "^[^\\x00]*$"},
     "attrs": {"type": "object", "description": "data point values to write"},
     "raw": {"oneOf": [
-        {"type": "string", "pattern": "^([0-9a-fA-F]{2})*$", "maxLength": 2048},
-        {"type": "array", "maxItems": 1024, "items": {"type": "integer", "minimum": 0, "maximum": 255}},
+        {"type": "string", "pattern": "^([0-9a-fA-F]{2})*$", "maxLength": 2 * MAX_RAW_BYTES},
+        {"type": "array", "maxItems": MAX_RAW_BYTES, "items": {"type": "integer", "minimum": 0, "maximum": 255}},
     ], "description": "a raw payload, as hex (or a list of bytes)"},
 }
 

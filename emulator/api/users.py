@@ -41,6 +41,8 @@ def create_user(call: Call) -> Any:
     body, users, appid = call.body, call.cloud.users, call.appid
     lang = text(body, "lang", max_length=16) or "en"
     auth_data = field(body, "authData", dict)
+    if auth_data is not None and any(k in body for k in ("src", "uid", "token")):
+        raise form_invalid("give authData or its flat form (src, uid, token), not both")
     if auth_data is None and "src" in body:
         auth_data = {k: body.get(k) for k in ("src", "uid", "token")}
     if auth_data is not None:
@@ -223,7 +225,8 @@ SCHEMAS: dict[str, Any] = {
             "phone_id": _text(256, min_length=1),
             "lang": _LANG,
             "authData": {
-                "type": "object",
+                "type": ["object", "null"],
+                "description": "null counts as absent, as for every optional field",
                 "required": ["src", "uid", "token"],
                 "properties": {
                     "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
@@ -232,6 +235,7 @@ SCHEMAS: dict[str, Any] = {
                     "token_secret": {"type": "string"},
                 },
             },
+            # Heatzy's flat form of authData (not together with authData).
             "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
             "uid": _text(256, min_length=1),
             "token": _text(2048, min_length=1),
