@@ -13,7 +13,7 @@ Two ways to compare, chosen by where the recorded snapshot came from:
 - ``shape`` (seeded from documentation examples or captured payloads): same status and
   content type, same keys at every level, compatible JSON types; values are not compared
   (they come from other accounts). In a list every item is compared with the recorded
-  items' merged shape.
+  items' merged shape; a recorded ``null`` accepts any type (the example had no value).
 - ``strict`` (recorded against the real cloud): the shape, and every value as well.
 
 Each difference carries a JSON path (``$.devices[*].gw_did``); a difference whose path
@@ -189,6 +189,8 @@ def _compare_shapes(recorded: list[Any], actual: list[Any], path: str, diffs: li
         return
     recorded_types = {type_name(v) for v in recorded}
     actual_types = {type_name(v) for v in actual}
+    if recorded_types == {"null"}:  # an example without a value says nothing about the type
+        return
     numeric = {"integer", "number"}
     unexplained = {t for t in actual_types - recorded_types if not (t in numeric and recorded_types & numeric)}
     if unexplained:
