@@ -58,8 +58,8 @@ class Call:
     # -- query -----------------------------------------------------------------------------
     def query_int(self, name: str, default: int | None = None, *, minimum: int = 0,
                   maximum: int | None = None) -> int | None:
-        raw = self.request.query_params.get(name)
-        if raw is None or raw == "":
+        raw = self.query_str(name)
+        if raw is None:
             return default
         try:
             value = int(raw)
@@ -74,7 +74,11 @@ class Call:
         return bool(self.query_int(name, 0, maximum=1))
 
     def query_str(self, name: str) -> str | None:
-        return self.request.query_params.get(name)
+        """The parameter's one value; 9015 when it is given more than once (which value would count?)."""
+        values = self.request.query_params.getlist(name)
+        if len(values) > 1:
+            raise form_invalid(f"{name} is given {len(values)} times")
+        return values[0] if values else None
 
 
 @dataclass
@@ -135,6 +139,10 @@ def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
         raise form_invalid(f"request body is not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise form_invalid(f"request body must be a JSON object, got {type(value).__name__}")
+    try:  # "\ud800" escapes decode to lone surrogates, which no answer could ever encode again
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise form_invalid("request body contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)") from None
     return value
 
 

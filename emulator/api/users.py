@@ -43,7 +43,7 @@ def create_user(call: Call) -> Any:
     auth_data = field(body, "authData", dict)
     if auth_data is not None and any(k in body for k in ("src", "uid", "token")):
         raise form_invalid("give authData or its flat form (src, uid, token), not both")
-    if auth_data is None and "src" in body:
+    if auth_data is None and any(k in body for k in ("src", "uid", "token")):
         auth_data = {k: body.get(k) for k in ("src", "uid", "token")}
     if auth_data is not None:
         src = text(auth_data, "src", required=True, max_length=32)
