@@ -16,6 +16,8 @@ bindings, scheduler tasks and device values must be the same after the test as b
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +31,11 @@ from emulator.testing.snapshots import KnownDifference, Normalizer, Verdict, jud
 from .known_differences import KNOWN_DIFFERENCES
 from .target import Api, Target, target_from_env
 
-SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
+#: Where recordings live; ``GIZWITS_SNAPSHOT_DIR`` points elsewhere (e.g. for a rehearsal of a recording).
+SNAPSHOT_DIR = Path(os.environ.get("GIZWITS_SNAPSHOT_DIR") or Path(__file__).parent / "snapshots")
 _HERE = Path(__file__).parent
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+_DID = re.compile(r"[A-Za-z0-9]{20,23}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -172,8 +177,18 @@ class Snapshot:
         """Give a value its reference up front (e.g. the test device's did)."""
         self.normalizer.learn(value, kind)
 
+    def _learn_from_url(self, path: str) -> None:
+        """Ids in the request's path (a did, a task id) get references before the body is read, so an
+        answer that names them only in a message (``no scheduler '...' for device '...'``) still matches."""
+        for segment in path.split("/"):
+            if _OBJECT_ID.fullmatch(segment):
+                self.normalizer.learn(segment, "id")
+            elif _DID.fullmatch(segment):
+                self.normalizer.learn(segment, "did")
+
     def match(self, name: str, response: httpx.Response | Any) -> None:
         if isinstance(response, httpx.Response):
+            self._learn_from_url(response.request.url.path)
             try:
                 body: Any = response.json()
             except ValueError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pytest
 
@@ -75,7 +74,7 @@ def test_unbind_and_bind_again(api: Api, token: str, target: Target, devices: di
     assert response.json() == {"failed": [], "success": [did]}
     assert api.request("GET", f"/app/devices/{did}", token=token).json()["error_code"] == 9017
 
-    stamp = str(int(time.time()))
+    stamp = str(int(cloud.now()))
     signature = hashlib.md5((device.product.secret + stamp).encode()).hexdigest()
     bound = api.request("POST", "/app/bind_mac", token=token,
                         headers={"X-Gizwits-Timestamp": stamp, "X-Gizwits-Signature": signature},
