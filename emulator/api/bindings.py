@@ -125,6 +125,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "BindingForm": {
         "type": "object",
+        "examples": [{"dev_alias": "Salon", "remark": ""}],
         "description": "At least one of remark, dev_alias, dev_label.",
         "minProperties": 1,
         "anyOf": [{"required": ["remark"]}, {"required": ["dev_alias"]}, {"required": ["dev_label"]}],
@@ -139,6 +140,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "UnbindForm": {
         "type": "object",
+        "examples": [{"devices": [{"did": "G4bswhyi45QARPAgFhTHH7"}]}],
         "required": ["devices"],
         "properties": {
             "devices": {
@@ -156,6 +158,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "BindMacForm": {
         "type": "object",
+        "examples": [{"product_key": "51d16c22a5f74280bc3cfe9ebcdc6402", "mac": "a0b1c2d3e4f5", "dev_alias": "Salon"}],
         "required": ["product_key", "mac"],
         "properties": {
             "product_key": {"type": "string", "maxLength": 64, "pattern": "^[^\\x00]*$"},

@@ -140,9 +140,12 @@ SCHEMAS: dict[str, Any] = {
     },
     "ControlForm": {
         "type": "object",
+        "examples": [{"attrs": {"mode": "eco"}}, {"raw": [1, 1, 2]}],
         "description": "Data point values (`attrs`; enums by name or index) or a raw P0 write payload (`raw`), "
                        "not both.",
-        "oneOf": [{"required": ["attrs"]}, {"required": ["raw"]}],
+        # exactly one of them given and not null (null counts as absent)
+        "oneOf": [{"required": ["attrs"], "properties": {"attrs": {"type": "object"}}},
+                  {"required": ["raw"], "properties": {"raw": {"type": "array"}}}],
         "properties": {
             "attrs": {"type": "object", "minProperties": 1},
             "raw": {"type": "array", "minItems": 1, "maxItems": MAX_RAW_BYTES,

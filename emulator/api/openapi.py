@@ -17,7 +17,9 @@ what :func:`~emulator.api.http.endpoint` was told (``auth=``/``body=``): the sec
 requirement, the codes every such route may answer (9003 for a missing or unknown app
 id; 9004/9006 for a bad or expired token; 9015 for a bad body or query) and one error
 response per HTTP status those codes use (the status comes from the 9xxx table, so it
-is written once). The codes stay readable in each operation as ``x-error-codes``.
+is written once). The codes stay readable in each operation as ``x-error-codes``. In
+request bodies, optional fields also take ``null`` (read as "not given" by every body
+helper), added here to every request schema.
 """
 
 from __future__ import annotations
@@ -170,6 +172,53 @@ def complete_operation(op: dict[str, Any], info: Any) -> dict[str, Any]:
     return op
 
 
+def nullable(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` that also accepts ``null``."""
+    schema = dict(schema)
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    if "oneOf" in schema:
+        return {**schema, "oneOf": [*schema["oneOf"], {"type": "null"}]}
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind != "null":
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        schema["type"] = [*kind, "null"]
+    if "enum" in schema and None not in schema["enum"]:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def optional_fields_take_null(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body schema where every optional property (at any depth) also takes ``null``.
+
+    The body helpers (``field``, ``text`` ... in :mod:`emulator.api.http`) read ``null`` as
+    "not given", so the document says so once here instead of in every schema.
+    """
+    schema = dict(schema)
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping):
+        required = set(schema.get("required", ()))
+        schema["properties"] = {
+            name: optional_fields_take_null(prop) if name in required else nullable(optional_fields_take_null(prop))
+            for name, prop in properties.items()
+        }
+    if isinstance(schema.get("items"), Mapping):
+        schema["items"] = optional_fields_take_null(schema["items"])
+    return schema
+
+
+def _request_schema_names(paths: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    names = set()
+    for item in paths.values():
+        for op in item.values():
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                target = media.get("schema", {}).get("$ref", "")
+                if target.startswith("#/components/schemas/"):
+                    names.add(target.rsplit("/", 1)[1])
+    return names
+
+
 def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
     modules = tuple(modules)
     infos = route_infos(modules)
@@ -179,7 +228,9 @@ def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
         for path, operations in getattr(module, "SPEC", {}).items():
             for method, op in operations.items():
                 paths.setdefault(path, {})[method] = complete_operation(op, infos.get((path, method)))
-        schemas.update(getattr(module, "SCHEMAS", {}))
+        schemas.update(copy.deepcopy(getattr(module, "SCHEMAS", {})))
+    for name in _request_schema_names(paths):
+        schemas[name] = optional_fields_take_null(schemas[name])
     return {
         "openapi": "3.1.0",
         "info": {

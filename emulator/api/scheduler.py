@@ -137,12 +137,14 @@ _TASK_FIELDS: dict[str, Any] = {
 SCHEMAS: dict[str, Any] = {
     "SchedulerTaskForm": {
         "type": "object",
+        "examples": [{"attrs": {"mode": 1}, "time": "05:30", "repeat": "mon,tue,wed,thu,fri"}],
         "description": "A task needs attrs or raw; date when repeat is none; days when repeat is day.",
         "required": ["time", "repeat"],
         "properties": _TASK_FIELDS,
     },
     "SchedulerTaskUpdate": {
         "type": "object",
+        "examples": [{"time": "06:00", "enabled": False}],
         "description": "The fields to change; the others keep their values (the result must still be a valid task).",
         "properties": _TASK_FIELDS,
     },

@@ -49,6 +49,7 @@ def create_user(call: Call) -> Any:
         src = text(auth_data, "src", required=True, max_length=32)
         third_uid = text(auth_data, "uid", required=True, max_length=256, allow_empty=False)
         text(auth_data, "token", required=True, max_length=2048, allow_empty=False)
+        text(auth_data, "token_secret", max_length=2048)
         if src not in _AUTH_SOURCES:
             raise form_invalid(f"authData.src must be one of {list(_AUTH_SOURCES)}")
         phone_id = f"{src}:{third_uid}"
@@ -194,6 +195,7 @@ def _text(max_length: int, description: str = "", *, min_length: int = 0) -> dic
 SCHEMAS: dict[str, Any] = {
     "LoginForm": {
         "type": "object",
+        "examples": [{"username": "demo@heatzy.test", "password": "heatzy-demo"}],
         "required": ["username", "password"],
         "properties": {
             "username": _text(254, "the user's username, e-mail or phone"),
@@ -213,6 +215,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "CreateUserForm": {
         "type": "object",
+        "examples": [{"email": "new@heatzy.test", "password": "secret", "lang": "en"}],
         "description": (
             "One of: username + password; email + password; phone_id (anonymous user, logged in again "
             "if it exists); authData (third-party user); or Heatzy's flat src + uid + token. Phone "
@@ -225,14 +228,13 @@ SCHEMAS: dict[str, Any] = {
             "phone_id": _text(256, min_length=1),
             "lang": _LANG,
             "authData": {
-                "type": ["object", "null"],
-                "description": "null counts as absent, as for every optional field",
+                "type": "object",
                 "required": ["src", "uid", "token"],
                 "properties": {
                     "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
                     "uid": _text(256, min_length=1),
                     "token": _text(2048, min_length=1),
-                    "token_secret": {"type": "string"},
+                    "token_secret": _text(2048, "twitter only"),
                 },
             },
             # Heatzy's flat form of authData (not together with authData).
@@ -262,6 +264,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "UpdateUserForm": {
         "type": "object",
+        "examples": [{"old_pwd": "heatzy-demo", "new_pwd": "heatzy-demo-2"}],
         "description": (
             "Change the password (old_pwd + new_pwd), convert an anonymous user (username + password, or "
             "email + password), change the e-mail, or edit the profile. Nothing changes unless every field "
@@ -290,6 +293,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "ResetPasswordForm": {
         "type": "object",
+        "examples": [{"email": "demo@heatzy.test"}],
         "description": "By e-mail: a reset mail is sent. By phone (phone + new_pwd + code): not emulated, 9015.",
         "required": ["email"],
         "properties": {"email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN}},
