@@ -69,6 +69,7 @@ def run(swagger: Path, *, examples: int = 10, seed: int = 1) -> list[OperationRe
             "base-url": server.url,
             "headers": {"X-Gizwits-Application-Id": HEATZY_APP_ID, "X-Gizwits-User-token": token},
             "continue-on-failure": True,
+            "request-timeout": 2.0,
             "generation": {"max-examples": examples, "mode": "positive", "database": "none", "deterministic": True},
             "phases": {"stateful": {"enabled": False}},
             "checks": {name: {"enabled": name in CHECKS} for name in (
