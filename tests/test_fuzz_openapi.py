@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -107,17 +106,18 @@ DOCUMENTED_CODES = {
 CASES: Counter[str] = Counter()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report_cases(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and CASES:
-        reporter.write_line(f"\nschemathesis: {sum(CASES.values())} cases over {len(CASES)} operations "
+def report_cases(config: pytest.Config) -> None:
+    """At the end of the run, say how many cases were sent (once)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"schemathesis: {sum(CASES.values())} cases over {len(CASES)} operations "
                             f"({MAX_EXAMPLES} examples per operation and phase)")
 
 
 @schema.parametrize()
-def test_no_input_breaks_the_emulator(case: Any) -> None:
+def test_no_input_breaks_the_emulator(case: Any, request: pytest.FixtureRequest) -> None:
+    if not CASES:
+        request.config.add_cleanup(lambda: report_cases(request.config))
     CLOUD.restore(STATE)
     CASES[case.operation.label] += 1
     case.call_and_validate(headers=HEADERS)
