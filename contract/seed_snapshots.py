@@ -64,7 +64,15 @@ def seeds() -> dict[str, dict[str, dict[str, Any]]]:
             devdata[f"test_devdata[{item['product_name']}]"] = {"devdata": entry(
                 "capture hass-heatzy/Devices.json (attrs, updated_at)", "2023-10-26", body)}
 
-    bindings = heatzypy_devices + [{k: v for k, v in item.items() if k != "attrs"} for item in hass.values()]
+    bindings: dict[str, dict[str, Any]] = {}
+    for item in heatzypy_devices:
+        bindings[f"test_list_bindings[{item['product_name']}]"] = {"binding": entry(
+            "capture heatzypy/devices.json", "2024-04-30", {"devices": [item]})}
+    for item in hass.values():
+        key = f"test_list_bindings[{item['product_name']}]"
+        if key not in bindings:
+            bindings[key] = {"binding": entry("capture hass-heatzy/Devices.json (attrs dropped)", "2023-10-26",
+                                              {"devices": [{k: v for k, v in item.items() if k != "attrs"}]})}
     guide_details = {
         "remark": "range=3 | isdelete=1 | gid=0 | groupname= | grouprange=3", "protoc": 3, "wss_port": 8880,
         "ws_port": 8080, "did": "G4bswhyi57KARCDgFhTHH7", "port_s": 8883, "is_disabled": False, "proto_ver": "04",
@@ -93,9 +101,7 @@ def seeds() -> dict[str, dict[str, dict[str, Any]]]:
                 _GUIDE, "2020-03-31", {"updatedAt": "2020-03-31T04:52:38.434400"})},
         },
         "test_contract_bindings.json": {
-            "test_list_bindings": {"bindings": entry(
-                "captures heatzypy/devices.json + hass-heatzy/Devices.json (bindings, attrs dropped)",
-                "2024-04-30", {"devices": bindings})},
+            **bindings,
             "test_update_binding_of_an_unknown_device": {"update": error(9014, "device not found!", 404)},
             "test_unbind_and_bind_again": {"unbind": entry(_GUIDE, "2020-03-26", {
                 "failed": [], "success": ["G4bswhyi45QBPPAgFhTHH7"]})},
@@ -118,7 +124,6 @@ def seeds() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "test_contract_scheduler.json": {
             "test_scheduler_lifecycle": {
-                "empty": entry("capture sderosiaux-heatzy/schedulers_empty.json", "2019-05-19", []),
                 "create": entry(_GUIDE, "2020-03-30", {"id": "5e81ab138fbe27054217f628"}, status=201),
                 "list": entry(_GUIDE, "2020-03-30", [guide_task]),
             },

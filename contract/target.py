@@ -27,6 +27,9 @@ T = TypeVar("T")
 
 DEMO_USERNAME = "demo@heatzy.test"
 DEMO_PASSWORD = "heatzy-demo"
+#: The products of the demo account, one device each: what per-product tests are parametrized over
+#: (a cloud run has one of them, ``GIZWITS_PRODUCT``; the others skip).
+PRODUCTS = ["Heatzy", "Pilote2", "Pilote_Soc", "Pilote_Soc_C3", "Pilote_Pro", "Glow_Simple", "onyx", "INEA", "Bloom"]
 #: How long a cloud-side check waits for a real device to report a change.
 CLOUD_SETTLE_SECONDS = 15.0
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import Snapshot
-from .target import Api
-
-PRODUCTS = ["Heatzy", "Pilote2", "Pilote_Soc", "Pilote_Soc_C3", "Pilote_Pro", "Glow_Simple", "onyx", "INEA", "Bloom"]
+from .target import PRODUCTS, Api
 
 
 @pytest.mark.cloud_validated(None)

@@ -66,3 +66,11 @@ def test_seeded_entries_compare_by_shape() -> None:
     actual = {"status": 200, "content_type": "application/json", "body": {"did": "<did:7>", "role": "normal"}}
     verdict = judge("k", entry, actual, [])
     assert verdict.ok and not verdict.strict
+
+
+def test_known_difference_paths_take_brackets_literally() -> None:
+    known = KnownDifference("$.devices[*].updated_at", "r", snapshot="test_list_bindings[Pilote_Soc]*")
+    shape = {"source": "capture", "snapshot": {"status": 200, "content_type": None, "body": {"devices": [{"a": 1}]}}}
+    actual = {"status": 200, "content_type": None, "body": {"devices": [{"a": 1, "updated_at": 5}]}}
+    assert judge("test_list_bindings[Pilote_Soc]::binding", shape, actual, [known]).ok
+    assert not judge("test_list_bindings[Pilote2]::binding", shape, actual, [known]).ok

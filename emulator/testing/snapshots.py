@@ -2,7 +2,7 @@
 
 A *snapshot* is ``{"status", "content_type", "body"}`` with the body **normalized**: values
 that differ from one account or run to another are replaced by references. Identifiers
-(tokens, uids, dids, MACs, passcodes, object ids) become ``<did:1>``, ``<did:2>`` ... in
+(tokens, uids, dids, MACs, passcodes, object ids, e-mails, usernames, phones) become ``<did:1>``, ``<did:2>`` ... in
 order of first appearance, and the same value keeps the same reference everywhere in one
 test, even inside longer strings such as a ``detail_message``; timestamps and dates
 become ``<timestamp>``, ``<datetime>`` or ``<date>``. Status codes and content types are
@@ -32,7 +32,7 @@ from typing import Any
 #: Keys whose values are identifiers, and the reference kind they get.
 ID_KEYS: dict[str, str] = {
     "token": "token", "uid": "uid", "did": "did", "mac": "mac", "passcode": "passcode", "id": "id",
-    "product_key": "product_key", "gw_did": "did",
+    "product_key": "product_key", "gw_did": "did", "email": "email", "username": "username", "phone": "phone",
 }
 #: Keys whose values are moments: integers become ``<timestamp>``, strings ``<datetime>``.
 TIME_KEYS = frozenset({"expire_at", "updated_at", "state_last_timestamp", "created_at", "updatedAt", "timestamp"})
@@ -225,8 +225,10 @@ class KnownDifference:
 
     def covers(self, snapshot_key: str, difference: Difference) -> bool:
         general = re.sub(r"\[\d+\]", "[*]", difference.path)
-        return fnmatch.fnmatchcase(snapshot_key, self.snapshot) and (
-            fnmatch.fnmatchcase(difference.path, self.path) or fnmatch.fnmatchcase(general, self.path)
+        # Brackets are literal here ("$.devices[*].mac"), not fnmatch character classes.
+        path, snapshot = (glob.replace("[", "[[]") for glob in (self.path, self.snapshot))
+        return fnmatch.fnmatchcase(snapshot_key, snapshot) and (
+            fnmatch.fnmatchcase(difference.path, path) or fnmatch.fnmatchcase(general, path)
         )
 
 
