@@ -107,7 +107,7 @@ def flag_param(name: str, description: str) -> dict[str, Any]:
     return query_param(name, description, {"type": "integer", "enum": [0, 1], "default": 0})
 
 
-def operation(operation_id: str, summary: str, *, tags: Iterable[str], responses: Mapping[str, Any],
+def operation(operation_id: str, summary: str, *, tags: Iterable[str], responses: Mapping[int | str, Any],
               errors: Iterable[int] = (), parameters: Iterable[Mapping[str, Any]] = (),
               body: Mapping[str, Any] | None = None, description: str | None = None) -> dict[str, Any]:
     """One OpenAPI operation. ``errors``: the 9xxx codes the handler raises itself."""
