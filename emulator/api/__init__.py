@@ -11,6 +11,7 @@ from . import (
     common_scheduler,
     device_side,
     devices,
+    docs,
     groups,
     guests,
     legacy_scheduler,
@@ -30,6 +31,7 @@ MODULES = (
     users, bindings, devices, scheduler, system,
     tokens, verification, messages, bind, guests, sharing,
     groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation, device_side,
+    docs,
 )
 
 

@@ -9,7 +9,8 @@ from starlette.routing import Route
 
 from ..errors import ApiError, form_invalid
 from .http import Call, Reply, endpoint, field, string_list, text
-from .render import binding_entry
+from .openapi import flag_param, header_param, json_body, json_response, operation, paging_params, path_param, ref
+from .render import DEVICE_DETAILS, DEVICE_ITEM, binding_entry
 
 #: ``X-Gizwits-Timestamp`` may differ from the cloud's time by at most this much.
 TIMESTAMP_WINDOW = 5 * 60
@@ -109,3 +110,111 @@ ROUTES = [
     Route("/app/bindings/{did}", update_binding, methods=["PUT"]),
     Route("/app/bind_mac", bind_mac, methods=["POST"]),
 ]
+
+
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["bindings"]
+_DID = path_param("did", "device id")
+
+_BINDING_FIELDS: dict[str, Any] = {
+    "remark": {"type": "string", "maxLength": 1024, "pattern": "^[^\\x00]*$"},
+    "dev_alias": {"type": "string", "maxLength": 128, "pattern": "^[^\\x00]*$"},
+    "dev_label": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 256}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "DeviceItem": DEVICE_ITEM,
+    "DeviceDetails": DEVICE_DETAILS,
+    "DeviceList": {
+        "type": "object",
+        "required": ["devices"],
+        "additionalProperties": False,
+        "properties": {"devices": {"type": "array", "items": ref("DeviceItem")}},
+    },
+    "BindingForm": {
+        "type": "object",
+        "examples": [{"dev_alias": "Salon", "remark": ""}],
+        "description": "At least one of remark, dev_alias, dev_label.",
+        "minProperties": 1,
+        "anyOf": [{"required": ["remark"]}, {"required": ["dev_alias"]}, {"required": ["dev_label"]}],
+        "properties": _BINDING_FIELDS,
+    },
+    "Binding": {
+        "type": "object",
+        "required": ["remark", "dev_label", "dev_alias"],
+        "additionalProperties": False,
+        "properties": {"remark": {"type": "string"}, "dev_label": {"type": "array", "items": {"type": "string"}},
+                       "dev_alias": {"type": "string"}},
+    },
+    "UnbindForm": {
+        "type": "object",
+        "examples": [{"devices": [{"did": "G4bswhyi45QARPAgFhTHH7"}]}],
+        "required": ["devices"],
+        "properties": {
+            "devices": {
+                "type": "array",
+                "items": {"type": "object", "required": ["did"], "properties": {"did": {"type": "string"}}},
+            }
+        },
+    },
+    "UnbindResult": {
+        "type": "object",
+        "required": ["failed", "success"],
+        "additionalProperties": False,
+        "properties": {"failed": {"type": "array", "items": {"type": "string"}},
+                       "success": {"type": "array", "items": {"type": "string"}}},
+    },
+    "BindMacForm": {
+        "type": "object",
+        "examples": [{"product_key": "51d16c22a5f74280bc3cfe9ebcdc6402", "mac": "a0b1c2d3e4f5", "dev_alias": "Salon"}],
+        "required": ["product_key", "mac"],
+        "properties": {
+            "product_key": {"type": "string", "maxLength": 64, "pattern": "^[^\\x00]*$"},
+            "mac": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\\x00]*\\S[^\\x00]*$"},
+            "remark": _BINDING_FIELDS["remark"],
+            "dev_alias": _BINDING_FIELDS["dev_alias"],
+            "set_owner": {"type": "integer", "enum": [0, 1], "default": 0},
+        },
+    },
+}
+
+SPEC: dict[str, Any] = {
+    "/app/bindings": {
+        "get": operation(
+            "list_bindings", "The devices bound to the user, oldest binding first", tags=_TAGS,
+            parameters=[
+                *paging_params(),
+                flag_param("show_disabled", "also list disabled devices"),
+                flag_param("show_proto_ver", "add proto_ver to each device"),
+                flag_param("lan_prot_ver", "add lan_prot_ver to each device"),
+            ],
+            responses={200: json_response(ref("DeviceList"))},
+        ),
+        "delete": operation(
+            "delete_bindings", "Unbind devices", tags=_TAGS, body=json_body(ref("UnbindForm")),
+            description="Dids the user is not bound to are listed in `failed`; the others are unbound and "
+                        "the user's scheduler tasks on them deleted.",
+            responses={200: json_response(ref("UnbindResult"))},
+        ),
+    },
+    "/app/bindings/{did}": {
+        "put": operation(
+            "update_binding", "Change the user's alias, remark or labels of a device", tags=_TAGS,
+            errors=(9014, 9017), parameters=[_DID], body=json_body(ref("BindingForm")),
+            responses={200: json_response(ref("Binding"), "the binding after the change")},
+        ),
+    },
+    "/app/bind_mac": {
+        "post": operation(
+            "bind_mac", "Bind a device by product key and MAC", tags=_TAGS, errors=(9002, 9014, 9043, 9044),
+            description="Signed: `X-Gizwits-Signature` is lower(md5(product_secret + X-Gizwits-Timestamp)); "
+                        "the timestamp may be at most 5 minutes away from the cloud's time.",
+            parameters=[
+                header_param("X-Gizwits-Timestamp", "Unix time in seconds", required=True),
+                header_param("X-Gizwits-Signature", "lower(md5(product_secret + timestamp))", required=True),
+            ],
+            body=json_body(ref("BindMacForm")),
+            responses={201: json_response(ref("DeviceItem"), "the new binding")},
+        ),
+    },
+}

@@ -59,8 +59,8 @@ class Call:
     # -- query -----------------------------------------------------------------------------
     def query_int(self, name: str, default: int | None = None, *, minimum: int = 0,
                   maximum: int | None = None) -> int | None:
-        raw = self.request.query_params.get(name)
-        if raw is None or raw == "":
+        raw = self.query_str(name)
+        if raw is None:
             return default
         try:
             value = int(raw)
@@ -82,7 +82,11 @@ class Call:
         return bool(self.query_int(name, 0, maximum=1))
 
     def query_str(self, name: str) -> str | None:
-        return self.request.query_params.get(name)
+        """The parameter's one value; 9015 when it is given more than once (which value would count?)."""
+        values = self.request.query_params.getlist(name)
+        if len(values) > 1:
+            raise form_invalid(f"{name} is given {len(values)} times")
+        return values[0] if values else None
 
     def query_required(self, name: str, meaning: str) -> str:
         """A query parameter that must be given and not empty; 9015 saying what it is otherwise."""
@@ -99,6 +103,20 @@ class Reply:
 
 
 Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """What :func:`endpoint` was told: the OpenAPI document derives security and base errors from it."""
+
+    auth: str
+    body: str
+
+
+def endpoint_info(route_function: Any) -> EndpointInfo | None:
+    """The :class:`EndpointInfo` of a function made by :func:`endpoint`, else None."""
+    info = getattr(route_function, "endpoint_info", None)
+    return info if isinstance(info, EndpointInfo) else None
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -136,6 +154,10 @@ def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
         raise form_invalid(f"request body is not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise form_invalid(f"request body must be a JSON object, got {type(value).__name__}")
+    try:  # "\ud800" escapes decode to lone surrogates, which no answer could ever encode again
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise form_invalid("request body contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)") from None
     return value
 
 
@@ -182,6 +204,7 @@ def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], C
 
         route.__name__ = handler.__name__
         route.__doc__ = handler.__doc__
+        route.endpoint_info = EndpointInfo(auth, body)  # type: ignore[attr-defined]
         return route
 
     return wrap
@@ -223,6 +246,26 @@ def text(body: Mapping[str, Any], name: str, *, required: bool = False, max_leng
     return value
 
 
+#: Longest raw payload a client may send (control ``raw``, a scheduler task's ``raw``), in bytes.
+MAX_RAW_BYTES = 1024
+
+
+def byte_list(value: Any, name: str = "raw", *, allow_empty: bool = False) -> bytes:
+    """A JSON list of bytes: integers 0..255 (``3.0`` counts as 3, as in JSON Schema); 9015 otherwise."""
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise form_invalid(f"{name} must be a non-empty list of bytes (integers 0..255)")
+    if len(value) > MAX_RAW_BYTES:
+        raise form_invalid(f"{name} is longer than {MAX_RAW_BYTES} bytes")
+    out = bytearray()
+    for item in value:
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 255:
+            raise form_invalid(f"{name} must contain integers 0..255, got {item!r}")
+        out.append(item)
+    return bytes(out)
+
+
 def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max_length: int = 256) -> list[str] | None:
     value = field(body, name, list)
     if value is None:
@@ -235,7 +278,9 @@ def string_list(body: Mapping[str, Any], name: str, *, max_items: int = 100, max
     return list(value)
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: What an e-mail address must look like (also the pattern in the OpenAPI document).
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 #: Digits, with a leading ``+`` and country code for numbers abroad (seed 001: "+14246531234").
@@ -244,9 +289,9 @@ _PHONE = re.compile(r"^\+?[0-9]{5,20}$")
 
 def matching_text(body: Mapping[str, Any], name: str, pattern: re.Pattern[str], expected: str, *,
                   required: bool = False, max_length: int = 1024) -> str | None:
-    """A text field that must match ``pattern`` (9015 saying it must be ``expected`` otherwise)."""
+    """A text field that must match ``pattern`` whole (9015 saying it must be ``expected`` otherwise)."""
     value = text(body, name, required=required, max_length=max_length)
-    if value is not None and not pattern.match(value):
+    if value is not None and not pattern.fullmatch(value):
         raise form_invalid(f"{name} must be {expected}, got {value!r}")
     return value
 
@@ -260,16 +305,21 @@ def phone_field(body: Mapping[str, Any], name: str = "phone", *, required: bool 
                          max_length=21)
 
 
+#: A calendar date as the API writes it (Python's ``fromisoformat`` alone also takes ``2020-W01-1``).
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE = re.compile(DATE_PATTERN)
+
+
 def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
     value = text(body, name, required=required, max_length=10)
     if value is None or value == "":
         return value
     try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
         date.fromisoformat(value)
     except ValueError:
         raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
-    if len(value) != 10:
-        raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}")
     return value
 
 

@@ -1,4 +1,4 @@
-"""How devices look on the wire: binding list entries and device details.
+"""How devices look on the wire: binding list entries and device details, and their JSON schemas.
 
 Field sets and order follow the real cloud's captured responses (heatzypy's
 ``devices.json`` and ``device.json``, 2024). Device details carry no ``dev_alias``,
@@ -14,6 +14,64 @@ from ..cloud.bindings import Binding
 from ..devices import Device
 
 WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
+
+# -- schemas (OpenAPI) of what the functions below render ------------------------------------
+#: One device as ``GET /app/bindings`` lists it; field set and types from the real cloud's captures.
+DEVICE_ITEM: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "protoc", "ws_port", "port_s", "gw_did", "host", "sleep_duration", "port", "mcu_soft_version",
+        "product_key", "state_last_timestamp", "role", "is_sandbox", "type", "product_name", "is_disabled",
+        "mcu_hard_version", "wifi_soft_version", "dev_alias", "mesh_id", "is_online", "dev_label", "wss_port",
+        "remark", "did", "mac", "passcode", "wifi_hard_version", "is_low_power", "updated_at",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "protoc": {"type": "integer", "description": "network type: 1 BT, 2 BLE, 3 wifi, 4 cellular, 5 NB-IoT"},
+        "ws_port": {"type": "integer"},
+        "port_s": {"type": "integer"},
+        "wss_port": {"type": "integer"},
+        "port": {"type": "integer"},
+        "gw_did": {"type": ["string", "null"], "description": "null on some products, \"\" on others"},
+        "mesh_id": {"type": ["string", "null"]},
+        "host": {"type": "string"},
+        "sleep_duration": {"type": "integer"},
+        "mcu_soft_version": {"type": "string"},
+        "mcu_hard_version": {"type": "string"},
+        "wifi_soft_version": {"type": "string"},
+        "wifi_hard_version": {"type": "string"},
+        "product_key": {"type": "string"},
+        "product_name": {"type": "string"},
+        "state_last_timestamp": {"type": "integer"},
+        "updated_at": {"type": "integer"},
+        "role": {"type": "string", "enum": ["special", "owner", "guest", "normal"]},
+        "is_sandbox": {"type": "boolean"},
+        "type": {"type": "string", "enum": ["normal", "center_control", "sub_dev"]},
+        "is_disabled": {"type": "boolean"},
+        "is_online": {"type": "boolean"},
+        "is_low_power": {"type": "boolean"},
+        "dev_alias": {"type": "string"},
+        "dev_label": {"type": "array", "items": {"type": "string"}},
+        "remark": {"type": "string"},
+        "did": {"type": "string"},
+        "mac": {"type": "string"},
+        "passcode": {"type": "string"},
+        "proto_ver": {"type": "string", "description": "only with show_proto_ver=1"},
+        "lan_prot_ver": {"type": "string", "description": "only with lan_prot_ver=1"},
+    },
+}
+
+_DETAIL_FIELDS = ("remark", "protoc", "ws_port", "wss_port", "did", "port_s", "is_disabled", "product_key", "port",
+                  "host", "mac", "state_last_timestamp", "role", "gw_did", "mesh_id", "is_online", "passcode",
+                  "sleep_duration", "product_name", "is_low_power")
+
+#: The body of ``GET /app/devices/{did}`` (the 2024 field set: no dev_alias, type or versions).
+DEVICE_DETAILS: dict[str, Any] = {
+    "type": "object",
+    "required": list(_DETAIL_FIELDS),
+    "additionalProperties": False,
+    "properties": {name: DEVICE_ITEM["properties"][name] for name in _DETAIL_FIELDS},
+}
 
 
 def utc_time(moment: float) -> str:

@@ -21,8 +21,7 @@ from ..cloud.linkage import EVENTS, Rule, delete_rule
 from ..devices import Device
 from ..devices.datapoints import ALERT, FAULT, InvalidValue
 from ..errors import ApiError, form_invalid
-from .devices import parse_raw
-from .http import Call, endpoint, field, text
+from .http import Call, byte_list, endpoint, field, text
 from .spec import PAGING, array, obj, operation, path_param, query_param, ref
 
 TAG = "Device linkage"
@@ -127,7 +126,7 @@ def _devctrl(call: Call, item: dict[str, Any], devices: dict[str, Device], where
                 raw = list(bytes.fromhex(raw))
             except ValueError:
                 raise form_invalid(f"{where}.raw must be a list of bytes or a hex string") from None
-        return {"type": "devctrl", "did": device.did, "raw": parse_raw(raw)}
+        return {"type": "devctrl", "did": device.did, "raw": list(byte_list(raw))}
     if not isinstance(attrs, dict) or not attrs:
         raise form_invalid(f"{where}.attrs must be a non-empty object")
     literal = {k: v for k, v in attrs.items() if not isinstance(_operand(v, devices, f"{where}.attrs.{k}"), Ref)}

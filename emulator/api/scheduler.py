@@ -9,11 +9,14 @@ from starlette.routing import Route
 
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
-from .http import Call, Reply, date_field, endpoint, field, text
+from .http import DATE_PATTERN, MAX_RAW_BYTES, Call, Reply, byte_list, date_field, endpoint, field, text
+from .openapi import json_body, json_response, operation, paging_params, path_param, ref
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_HEX = re.compile(r"^([0-9a-fA-F]{2})*$")
+#: HH:MM in ASCII digits (also the pattern in the OpenAPI document); matched whole.
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_TIME = re.compile(TIME_PATTERN)
+_HEX = re.compile(r"([0-9a-fA-F]{2})*")
 FORM_FIELDS = ("time", "repeat", "date", "days", "start_date", "end_date", "enabled", "remark", "attrs", "raw")
 
 
@@ -29,7 +32,7 @@ def parse_repeat(value: str) -> str:
 def parse_timing(body: dict[str, Any]) -> dict[str, Any]:
     """When a task fires, whether it is enabled, its remark."""
     time = text(body, "time", required=True, max_length=5)
-    if not _TIME.match(time or ""):
+    if not _TIME.fullmatch(time or ""):
         raise form_invalid(f"time must be HH:MM, got {time!r}")
     repeat = parse_repeat(text(body, "repeat", required=True, max_length=64) or "")
     date = date_field(body, "date") or ""
@@ -55,10 +58,8 @@ def parse_task_command(body: dict[str, Any], product_datapoints: Any) -> dict[st
     attrs = field(body, "attrs", dict, default={})
     raw_value = field(body, "raw", (str, list), default="")
     if isinstance(raw_value, list):
-        if any(isinstance(b, bool) or not isinstance(b, int) or not 0 <= b <= 255 for b in raw_value):
-            raise form_invalid("raw must be a hex string or a list of bytes")
-        raw_value = bytes(raw_value).hex()
-    if not _HEX.match(raw_value) or len(raw_value) > 2048:
+        raw_value = byte_list(raw_value, allow_empty=True).hex()
+    if not _HEX.fullmatch(raw_value) or len(raw_value) > 2 * MAX_RAW_BYTES:
         raise form_invalid("raw must be a hex string such as \"010203\"")
     if not attrs and not raw_value:
         raise form_invalid("a task needs attrs or raw")
@@ -118,3 +119,100 @@ ROUTES = [
     Route("/app/devices/{did}/scheduler/{id}", update_task, methods=["PUT"]),
     Route("/app/devices/{did}/scheduler/{id}", delete_task, methods=["DELETE"]),
 ]
+
+
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["scheduler"]
+_DID = path_param("did", "device id")
+_TASK_ID = path_param("id", "task id")
+_REPEAT_PATTERN = "^(none|day|(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun)){0,6})$"
+_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "YYYY-MM-DD (UTC)"}
+
+_TASK_FIELDS: dict[str, Any] = {
+    "time": {"type": "string", "pattern": TIME_PATTERN, "description": "HH:MM, UTC"},
+    "repeat": {"type": "string", "pattern": _REPEAT_PATTERN,
+               "description": '"none" (once, on date), "day" (on days of the month), or weekdays "mon,wed"'},
+    "date": {**_DATE, "description": 'the day of a "none" task (UTC)'},
+    "days": {"type": "array", "maxItems": 31, "items": {"type": "integer", "minimum": 1, "maximum": 31}},
+    "start_date": _DATE,
+    "end_date": _DATE,
+    "enabled": {"type": "boolean", "default": True},
+    "remark": {"type": "string", "maxLength": 1024, "pattern": "^[^\\x00]*$"},
+    "attrs": {"type": "object", "description": "data point values to write"},
+    "raw": {"oneOf": [
+        {"type": "string", "pattern": "^([0-9a-fA-F]{2})*$", "maxLength": 2 * MAX_RAW_BYTES},
+        {"type": "array", "maxItems": MAX_RAW_BYTES, "items": {"type": "integer", "minimum": 0, "maximum": 255}},
+    ], "description": "a raw payload, as hex (or a list of bytes)"},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "SchedulerTaskForm": {
+        "type": "object",
+        "examples": [{"attrs": {"mode": 1}, "time": "05:30", "repeat": "mon,tue,wed,thu,fri"}],
+        "description": "A task needs attrs or raw; date when repeat is none; days when repeat is day.",
+        "required": ["time", "repeat"],
+        "properties": _TASK_FIELDS,
+    },
+    "SchedulerTaskUpdate": {
+        "type": "object",
+        "examples": [{"time": "06:00", "enabled": False}],
+        "description": "The fields to change; the others keep their values (the result must still be a valid task).",
+        "properties": _TASK_FIELDS,
+    },
+    "SchedulerTask": {
+        "type": "object",
+        "required": ["remark", "repeat", "did", "created_at", "enabled", "days", "product_key", "raw", "attrs",
+                     "time", "date", "scene_id", "group_id", "id"],
+        "additionalProperties": False,
+        "properties": {
+            "remark": {"type": "string"},
+            "repeat": {"type": "string"},
+            "did": {"type": "string"},
+            "created_at": {"type": "string", "description": "UTC, e.g. 2020-03-30T03:10:36"},
+            "enabled": {"type": "boolean"},
+            "days": {"type": "array", "items": {"type": "integer"}},
+            "product_key": {"type": "string"},
+            "raw": {"type": "string"},
+            "attrs": {"type": "object"},
+            "time": {"type": "string"},
+            "date": {"type": "string"},
+            "start_date": {"type": "string"},
+            "end_date": {"type": "string"},
+            "scene_id": {"type": "string"},
+            "group_id": {"type": "string"},
+            "id": {"type": "string"},
+        },
+    },
+    "TaskId": {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "string"}},
+    },
+}
+
+SPEC: dict[str, Any] = {
+    "/app/devices/{did}/scheduler": {
+        "get": operation(
+            "list_tasks", "The user's scheduler tasks on a device", tags=_TAGS, errors=(9014, 9017),
+            parameters=[_DID, *paging_params()],
+            responses={200: json_response({"type": "array", "items": ref("SchedulerTask")})},
+        ),
+        "post": operation(
+            "create_task", "Create a scheduler task on a device", tags=_TAGS, errors=(9014, 9017, 9025),
+            parameters=[_DID], body=json_body(ref("SchedulerTaskForm")),
+            responses={201: json_response(ref("TaskId"), "the new task's id")},
+        ),
+    },
+    "/app/devices/{did}/scheduler/{id}": {
+        "put": operation(
+            "update_task", "Change a scheduler task", tags=_TAGS, errors=(9014, 9017, 9025, 9030),
+            parameters=[_DID, _TASK_ID], body=json_body(ref("SchedulerTaskUpdate")),
+            responses={200: json_response(ref("TaskId"))},
+        ),
+        "delete": operation(
+            "delete_task", "Delete a scheduler task", tags=_TAGS, errors=(9014, 9017, 9030),
+            parameters=[_DID, _TASK_ID], responses={200: json_response(ref("Empty"))},
+        ),
+    },
+}

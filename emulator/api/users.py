@@ -17,9 +17,12 @@ from starlette.routing import Route
 from ..cloud.outbox import Message
 from ..cloud.users import Token
 from ..errors import ApiError, form_invalid
-from .http import Call, Reply, email_field, endpoint, field, phone_field, text
+from .http import EMAIL_PATTERN, Call, Reply, email_field, endpoint, field, phone_field, text
+from .openapi import json_body, json_response, operation, ref
 
-_BIRTHDAY = re.compile(r"^(\d{4}-)?\d{2}-\d{2}$")
+#: ASCII digits only; matched whole (``$`` alone would let a trailing newline through).
+BIRTHDAY_PATTERN = r"^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"
+_BIRTHDAY = re.compile(BIRTHDAY_PATTERN)
 _GENDERS = ("M", "F", "N")
 #: Third-party platforms of ``authData.src`` (swagger ``CreateUserForm``).
 _AUTH_SOURCES = ("qq", "sina", "baidu", "wechat", "twitter", "facebook", "google", "amazon")
@@ -45,12 +48,15 @@ def create_user(call: Call) -> Any:
     body, users, appid = call.body, call.cloud.users, call.appid
     lang = text(body, "lang", max_length=16) or "en"
     auth_data = field(body, "authData", dict)
-    if auth_data is None and "src" in body:
+    if auth_data is not None and any(k in body for k in ("src", "uid", "token")):
+        raise form_invalid("give authData or its flat form (src, uid, token), not both")
+    if auth_data is None and any(k in body for k in ("src", "uid", "token")):
         auth_data = {k: body.get(k) for k in ("src", "uid", "token")}
     if auth_data is not None:
         src = text(auth_data, "src", required=True, max_length=32)
         third_uid = text(auth_data, "uid", required=True, max_length=256, allow_empty=False)
         text(auth_data, "token", required=True, max_length=2048, allow_empty=False)
+        text(auth_data, "token_secret", max_length=2048)
         if src not in _AUTH_SOURCES:
             raise form_invalid(f"authData.src must be one of {list(_AUTH_SOURCES)}")
         phone_id = f"{src}:{third_uid}"
@@ -173,7 +179,7 @@ def update_user(call: Call) -> Any:
         changes["gender"] = gender
     birthday = text(body, "birthday", max_length=10)
     if birthday is not None:
-        if not _BIRTHDAY.match(birthday):
+        if not _BIRTHDAY.fullmatch(birthday):
             raise form_invalid("birthday must be YYYY-MM-DD or MM-DD")
         changes["birthday"] = birthday
 
@@ -221,3 +227,162 @@ ROUTES = [
     Route("/app/users", update_user, methods=["PUT"]),
     Route("/app/reset_password", reset_password, methods=["POST"]),
 ]
+
+
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["users"]
+_LANG = {"type": "string", "maxLength": 16, "description": "en, zh-cn, ..."}
+
+
+def _text(max_length: int, description: str = "", *, min_length: int = 0) -> dict[str, Any]:
+    """A string field as :func:`~emulator.api.http.text` checks it (length, no NUL)."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length, "pattern": "^[^\\x00]*$"}
+    if min_length:
+        schema["minLength"] = min_length
+    if description:
+        schema["description"] = description
+    return schema
+
+
+SCHEMAS: dict[str, Any] = {
+    "LoginForm": {
+        "type": "object",
+        "examples": [{"username": "demo@heatzy.test", "password": "heatzy-demo"}],
+        "required": ["username", "password"],
+        "properties": {
+            "username": _text(254, "the user's username, e-mail or phone"),
+            "password": _text(256),
+            "lang": _LANG,
+        },
+    },
+    "UserToken": {
+        "type": "object",
+        "required": ["token", "uid", "expire_at"],
+        "additionalProperties": False,
+        "properties": {
+            "token": {"type": "string"},
+            "uid": {"type": "string"},
+            "expire_at": {"type": "integer", "description": "Unix time when the token stops working"},
+        },
+    },
+    "CreateUserForm": {
+        "type": "object",
+        "examples": [{"email": "new@heatzy.test", "password": "secret", "lang": "en"}],
+        "description": (
+            "One of: username + password; email + password; phone_id (anonymous user, logged in again "
+            "if it exists); authData (third-party user); or Heatzy's flat src + uid + token. Phone "
+            "registration (phone + code) is not emulated and answers 9015."
+        ),
+        "properties": {
+            "username": _text(128, min_length=1),
+            "password": _text(256, min_length=1),
+            "email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN},
+            "phone_id": _text(256, min_length=1),
+            "lang": _LANG,
+            "authData": {
+                "type": "object",
+                "required": ["src", "uid", "token"],
+                "properties": {
+                    "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
+                    "uid": _text(256, min_length=1),
+                    "token": _text(2048, min_length=1),
+                    "token_secret": _text(2048, "twitter only"),
+                },
+            },
+            # Heatzy's flat form of authData (not together with authData).
+            "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
+            "uid": _text(256, min_length=1),
+            "token": _text(2048, min_length=1),
+        },
+    },
+    "User": {
+        "type": "object",
+        "required": ["username", "uid", "phone", "birthday", "address", "lang", "remark", "name",
+                     "is_anonymous", "gender", "email"],
+        "additionalProperties": False,
+        "properties": {
+            "username": {"type": ["string", "null"]},
+            "uid": {"type": "string"},
+            "phone": {"type": ["string", "null"]},
+            "birthday": {"type": ["string", "null"]},
+            "address": {"type": ["string", "null"]},
+            "lang": {"type": "string"},
+            "remark": {"type": ["string", "null"]},
+            "name": {"type": ["string", "null"]},
+            "is_anonymous": {"type": "boolean"},
+            "gender": {"type": ["string", "null"], "enum": ["M", "F", "N", None]},
+            "email": {"type": ["string", "null"]},
+        },
+    },
+    "UpdateUserForm": {
+        "type": "object",
+        "examples": [{"old_pwd": "heatzy-demo", "new_pwd": "heatzy-demo-2"}],
+        "description": (
+            "Change the password (old_pwd + new_pwd), convert an anonymous user (username + password, or "
+            "email + password), change the e-mail, or edit the profile. Nothing changes unless every field "
+            "is valid. Phone changes (phone + code) are not emulated and answer 9015."
+        ),
+        "properties": {
+            "old_pwd": _text(256),
+            "new_pwd": _text(256, min_length=1),
+            "username": _text(128, min_length=1),
+            "password": _text(256, min_length=1),
+            "email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN},
+            "name": _text(128),
+            "address": _text(256),
+            "lang": _LANG,
+            "remark": _text(1024),
+            "remar": _text(1024, "the Heatzy guide's spelling of remark"),
+            "gender": {"type": "string", "enum": list(_GENDERS)},
+            "birthday": {"type": "string", "pattern": BIRTHDAY_PATTERN, "description": "YYYY-MM-DD or MM-DD"},
+        },
+    },
+    "UpdatedAt": {
+        "type": "object",
+        "required": ["updatedAt"],
+        "additionalProperties": False,
+        "properties": {"updatedAt": {"type": "string", "description": "UTC, e.g. 2020-03-31T04:52:38.434400"}},
+    },
+    "ResetPasswordForm": {
+        "type": "object",
+        "examples": [{"email": "demo@heatzy.test"}],
+        "description": "By e-mail: a reset mail is sent. By phone (phone + new_pwd + code): not emulated, 9015.",
+        "required": ["email"],
+        "properties": {"email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN}},
+    },
+}
+
+SPEC: dict[str, Any] = {
+    "/app/login": {
+        "post": operation(
+            "login", "Log in: a new user token", tags=_TAGS, errors=(9020,),
+            description="`username` may be the username, e-mail or phone. Every login issues a new token; "
+                        "earlier tokens stay valid until they expire.",
+            body=json_body(ref("LoginForm")),
+            responses={200: json_response(ref("UserToken"), "a new token")},
+        ),
+    },
+    "/app/users": {
+        "post": operation(
+            "create_user", "Create a user (or log in an existing anonymous / third-party user)", tags=_TAGS,
+            errors=(9018, 9019, 9022), body=json_body(ref("CreateUserForm")),
+            responses={201: json_response(ref("UserToken"), "the user's first token")},
+        ),
+        "get": operation(
+            "get_user", "The logged-in user's profile", tags=_TAGS,
+            responses={200: json_response(ref("User"))},
+        ),
+        "put": operation(
+            "update_user", "Change the password, e-mail or profile; convert an anonymous user", tags=_TAGS,
+            errors=(9019, 9020, 9022), body=json_body(ref("UpdateUserForm")),
+            responses={200: json_response(ref("UpdatedAt"), "when the user was updated")},
+        ),
+    },
+    "/app/reset_password": {
+        "post": operation(
+            "reset_password", "Send a password-reset e-mail", tags=_TAGS, errors=(9005,),
+            body=json_body(ref("ResetPasswordForm")),
+            responses={200: json_response(ref("Empty"), "the mail was sent (see the emulator's outbox)")},
+        ),
+    },
+}

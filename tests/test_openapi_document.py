@@ -1,0 +1,132 @@
+"""The OpenAPI document stays true: every routed operation is documented, every documented
+operation is routed, the document is valid OpenAPI 3.1, and what it says about security,
+bodies and errors matches what the routes do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from emulator.api import MODULES
+from emulator.api.http import endpoint_info
+from emulator.api.openapi import ERROR_CODES_KEY, SECURITY, document
+from emulator.errors import ERRORS
+
+#: The test control plane has its own document.
+ADMIN_PREFIX = "/_emulator"
+METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
+
+
+def routed_operations() -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = {}
+    for module in MODULES:
+        for route in module.ROUTES:
+            if isinstance(route, Mount):  # static files (the docs page's assets), not operations
+                continue
+            assert isinstance(route, Route), f"{module.__name__}: unexpected route type {route!r}"
+            if route.path.startswith(ADMIN_PREFIX):
+                continue
+            for method in route.methods or ():
+                if method != "HEAD":  # Starlette adds HEAD to every GET
+                    found[(route.path, method.lower())] = route.endpoint
+    return found
+
+
+def documented_operations() -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (path, method): op
+        for path, item in document()["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    }
+
+
+def test_every_routed_operation_is_documented() -> None:
+    missing = sorted(set(routed_operations()) - set(documented_operations()))
+    assert not missing, f"routed but not in the OpenAPI document: {missing}"
+
+
+def test_every_documented_operation_is_routed() -> None:
+    extra = sorted(set(documented_operations()) - set(routed_operations()))
+    assert not extra, f"documented but not routed: {extra}"
+
+
+def test_the_document_is_valid_openapi_3_1() -> None:
+    doc = document()
+    assert doc["openapi"] == "3.1.0"
+    validate(doc)
+
+
+def test_operation_ids_are_unique() -> None:
+    ids = [op["operationId"] for op in documented_operations().values()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
+def test_security_and_body_match_the_route(path: str, method: str) -> None:
+    op = documented_operations()[(path, method)]
+    info = endpoint_info(routed_operations()[(path, method)])
+    assert info is not None, f"{method} {path} is not made with emulator.api.http.endpoint"
+    assert op["security"] == SECURITY[info.auth]
+    if info.body == "none":
+        assert "requestBody" not in op
+    else:
+        assert op["requestBody"]["required"] is (info.body == "required")
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
+def test_every_error_code_has_its_status_documented(path: str, method: str) -> None:
+    op = documented_operations()[(path, method)]
+    codes = op[ERROR_CODES_KEY]
+    assert all(code in ERRORS for code in codes)
+    for code in codes:
+        response = op["responses"][str(ERRORS[code].status)]
+        assert response["$ref"] == "#/components/responses/Error"
+        assert str(code) in response["description"]
+
+
+def test_every_reference_resolves() -> None:
+    doc = document()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            if isinstance(target, str):
+                resolved: Any = doc
+                for part in target.removeprefix("#/").split("/"):
+                    assert part in resolved, f"unresolved {target}"
+                    resolved = resolved[part]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+
+
+def test_the_document_is_served(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == document()
+
+
+def test_the_docs_page_and_its_assets_are_served_locally(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "https://" not in page.text and "http://" not in page.text
+    for asset in ("swagger-ui.css", "swagger-ui-bundle.js"):
+        assert f"/docs/static/{asset}" in page.text
+        assert client.get(f"/docs/static/{asset}").status_code == 200
+
+
+def test_a_missing_asset_is_a_9999_error(client: TestClient) -> None:
+    response = client.get("/docs/static/../../pyproject.toml")
+    assert response.status_code == 404
+    assert response.json()["error_code"] == 9999
