@@ -27,6 +27,7 @@ from .persist import Store
 from .registry import DeviceRegistry
 from .schedulers import SchedulerStore
 from .simulation import Simulation
+from .task_runner import TaskRunner
 from .users import User, UserStore
 
 
@@ -55,6 +56,8 @@ class Cloud:
             self.history = History(self.feed)
             #: Devices in time: timelines to the feed, wake-ups, online/offline.
             self.simulation = Simulation(self)
+            #: Device scheduler tasks run at their time.
+            self.tasks = TaskRunner(self)
             #: Everything a snapshot saves, by name. A new store registers itself here.
             self.stores: dict[str, Store] = {
                 "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
