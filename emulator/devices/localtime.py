@@ -29,8 +29,10 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=4096)
 def wall(t: float, tz: str) -> datetime:
-    """The device's wall clock at ``t`` (aware datetime)."""
+    """The device's wall clock at ``t`` (aware datetime). Memoised: reads of many devices at one
+    instant ask the same question."""
     return datetime.fromtimestamp(t, zone(tz))
 
 
