@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import login, user_headers
+from conftest import assert_error, login, user_headers
 from simulated import demo_at, paris
 from starlette.testclient import TestClient
 
@@ -90,3 +90,20 @@ def test_a_glow_temperature_change_through_http(sim: Cloud, http: TestClient, mo
     sim.advance(2 * 3600)
     attr = devdata(http, did)["attr"]
     assert attr["cur_mode"] == 0 and abs(attr["cur_tempL"] + 256 * attr["cur_tempH"] - 215) <= 1
+
+
+@pytest.mark.parametrize(("product", "attrs", "detail"), [
+    ("Pilote2", {"derog_mode": 3}, "derog_mode: 3 is out of range 0..2"),
+    ("Pilote2", {"mode": "eco", "time_week": 8}, "time_week: 8 is out of range 0..7"),
+    ("Pilote_Pro", {"cft_temp": 200, "cur_temp": 150}, "cur_temp: data point is read-only"),
+    ("Pilote_Pro", {"mode": "hot"}, "mode: 'hot' is not one of"),
+    ("Bloom", {"wifi_switch": 2}, "wifi_switch: 2 is out of range 0..1"),
+])
+def test_a_bad_write_is_9025_and_changes_nothing(sim: Cloud, http: TestClient, product: str,
+                                                 attrs: dict[str, Any], detail: str) -> None:
+    did = next(d.did for d in sim.devices if d.product.name == product)
+    before = devdata(http, did)
+    response = http.post(f"/app/control/{did}", headers=user_headers(login(http)["token"]), json={"attrs": attrs})
+    body = assert_error(response, 9025, 400)
+    assert detail in body["detail_message"]
+    assert devdata(http, did) == before

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from typing import Any
 
 from .device import Device
 
@@ -153,8 +152,3 @@ class Sensing:
     @staticmethod
     def tenths(value: float, offset: int = 0, low: int = 0, high: int = 65535) -> int:
         return min(high, max(low, round(value * 10) + offset))
-
-
-def room_temperature(attrs: dict[str, Any], name: str, scale: float) -> float:
-    """The initial room temperature (°C) from a stored reading ``attrs[name]`` in units of ``scale`` °C."""
-    return float(attrs.get(name, 0)) * scale
