@@ -132,3 +132,21 @@ def test_the_device_clock_is_local_and_per_device() -> None:
     there = cloud.register_device(cloud.catalog.by_name("Pilote_Soc_C3"), timezone="America/New_York")
     assert here.read(cloud.now())["time_hour"] == 24
     assert there.read(cloud.now())["time_hour"] == 12  # 06:00 in New York
+
+
+def test_freezegun_drives_a_real_time_cloud() -> None:
+    """In-process, the emulator's clock reads time through the patched ``time.time``."""
+    from freezegun import freeze_time
+
+    from emulator.cloud.cloud import Cloud
+    from emulator.config import EmulatorConfig
+
+    with freeze_time("2024-01-08 04:59:00") as frozen:  # 05:59 in Paris
+        cloud = Cloud(EmulatorConfig(seed=1, fixture="empty"))
+        pilote = add(cloud, "Pilote2", timer_switch=1)
+        log = FeedLog(cloud)
+        assert pilote.read(cloud.now())["mode"] == "eco"
+        frozen.tick(60)
+        cloud.sync()
+        assert pilote.read(cloud.now())["mode"] == "cft"
+        assert log.of(pilote, "mode") == [(paris(2024, 1, 8, 6), "cft")]

@@ -118,7 +118,8 @@ class Cloud:
     def observe(self, device: Device) -> Device:
         """Publish what the device reported up to now (see ``simulation.py``); call it before
         reading ``updated_at`` or the device's history."""
-        return self.simulation.observe(device, self.now())
+        with self.lock:
+            return self.simulation.observe(device, self.now())
 
     def register_device(self, product: Product, **options: Any) -> Device:
         """A new device joins the cloud (fixture, device-side registration, admin).
@@ -145,15 +146,16 @@ class Cloud:
                    back_after: float | None = None) -> None:
         """Take the device offline or bring it back; offline with ``back_after`` seconds, it
         comes back by itself then (an event). Offline, devdata shows its last report."""
-        now = self.now() if now is None else now
-        if device.online != online:
-            if online:
-                self.events.cancel_key("online:" + device.did)
-                self.simulation.come_online(device, now)
-            else:
-                self.simulation.go_offline(device, now)
-        if not online and back_after is not None:
-            self.simulation.back_online_after(device, now, back_after)
+        with self.lock:
+            now = self.now() if now is None else now
+            if device.online != online:
+                if online:
+                    self.events.cancel_key("online:" + device.did)
+                    self.simulation.come_online(device, now)
+                else:
+                    self.simulation.go_offline(device, now)
+            if not online and back_after is not None:
+                self.simulation.back_online_after(device, now, back_after)
 
     # -- the physical world ----------------------------------------------------------------
     def press(self, device: Device, changes: dict[str, Any]) -> dict[str, Any]:
@@ -175,21 +177,22 @@ class Cloud:
         device's family decides what follows (heating, open-window detection, ...); what
         follows later (a window detected a minute on) is on the device's timeline.
         """
-        now = self.now()
-        self.simulation.materialize(device, now)
-        before = device.read(now)
-        device.family.settle(device, now)
-        device.environment.update(values)
-        own = device.family.environment_changed(device, now)
-        if own:
-            device.family.store(device, own, now)
-        after = device.read(now)
-        changed = {k: v for k, v in after.items() if before.get(k) != v}
-        if changed:
-            device.updated_at = now
-            self.feed.publish(Change(device.did, now, "attrs", changed, source="device"))
-        self.simulation.reschedule(device)
-        return changed
+        with self.lock:
+            now = self.now()
+            self.simulation.materialize(device, now)
+            before = device.read(now)
+            device.family.settle(device, now)
+            device.environment.update(values)
+            own = device.family.environment_changed(device, now)
+            if own:
+                device.family.store(device, own, now)
+            after = device.read(now)
+            changed = {k: v for k, v in after.items() if before.get(k) != v}
+            if changed:
+                device.updated_at = now
+                self.feed.publish(Change(device.did, now, "attrs", changed, source="device"))
+            self.simulation.reschedule(device)
+            return changed
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,

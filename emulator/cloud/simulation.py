@@ -100,6 +100,7 @@ class Simulation:
             cached = device.cache.get("reported")
             seen = device.sim["seen"]
             previous = cached[1] if cached is not None and cached[0] == seen else family.dynamic(device, seen)
+            published = 0
             while point is not None and point[0] <= until:
                 at, cause = point
                 current, point = step(device, at)
@@ -107,8 +108,9 @@ class Simulation:
                 if changes:
                     publish(Change(did, at, "attrs", changes, source=cause))
                     device.updated_at = at
-                    self.published += 1
+                    published += 1
                 previous = current
+            self.published += published
             # What the device last reported, valid until anything changes it (see reschedule).
             device.cache["reported"] = (until, previous)
         device.sim["seen"] = until
@@ -169,6 +171,7 @@ class Simulation:
         wakes = self._wakes
         devices = self.cloud.devices
         live = self._live
+        woken = 0
         for did in bucket:
             wake = wakes.get(did)
             if wake is None or wake[0] != due:
@@ -177,13 +180,14 @@ class Simulation:
             device = devices.get(did)
             if device is None:
                 continue
-            self.woken += 1
+            woken += 1
             if live and device.online and device.sim["seen"] < due:
                 # The wake-up was the device's next point: publish it; the one after is known.
                 self._arm(device, self._publish(device, wake, due))
             else:
                 self.materialize(device, due)
                 self.reschedule(device)
+        self.woken += woken
 
     # -- snapshots: the calendar is rebuilt, never saved ----------------------------------------------
     def dump(self) -> dict[str, bool]:

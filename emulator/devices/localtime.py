@@ -75,35 +75,23 @@ def week_start(tz: str, monday: int) -> float:
     return first_instant_at_or_after(tz, datetime.combine(date.fromordinal(monday), datetime.min.time()))
 
 
-class _WeekMemo:
-    """The last local week looked up in one zone: most lookups hit it."""
-
-    __slots__ = ("end", "monday", "start")
-
-    def __init__(self) -> None:
-        self.start = 1.0
-        self.end = 0.0
-        self.monday = 0
-
-
-_memos: dict[str, _WeekMemo] = {}
+#: Per zone, the last local week looked up ``(start, end, monday)``: most lookups hit it.
+#: One tuple, replaced whole, so concurrent readers never see a torn entry.
+_last_week: dict[str, tuple[float, float, int]] = {}
 
 
 def week_of(t: float, tz: str) -> tuple[float, float, int]:
     """``(start, end, monday)``: the UTC bounds of the local week containing ``t`` and its Monday ordinal."""
-    memo = _memos.get(tz)
-    if memo is None:
-        memo = _memos[tz] = _WeekMemo()
-    if memo.start <= t < memo.end:
-        return memo.start, memo.end, memo.monday
+    last = _last_week.get(tz)
+    if last is not None and last[0] <= t < last[1]:
+        return last
     local = wall(t, tz)
     monday = local.date().toordinal() - local.weekday()
-    start, end = week_start(tz, monday), week_start(tz, monday + 7)
-    if not start <= t:  # only possible if the week start falls in a gap; step back a week
+    if week_start(tz, monday) > t:  # only possible if the week starts in a DST gap
         monday -= 7
-        start, end = week_start(tz, monday), week_start(tz, monday + 7)
-    memo.start, memo.end, memo.monday = start, end, monday
-    return start, end, monday
+    found = (week_start(tz, monday), week_start(tz, monday + 7), monday)
+    _last_week[tz] = found
+    return found
 
 
 def next_midnight(t: float, tz: str) -> float:
