@@ -122,3 +122,14 @@ def test_the_end_of_a_derogation_reaches_the_feed_on_time_even_when_lazy() -> No
     cloud.advance(3600)  # nobody reads the device
     ends = [(at, attrs) for at, attrs in log.of(pilote) if attrs.get("derog_mode") == 0]
     assert ends and ends[0][0] == paris(2024, 1, 8, 12, 15)
+
+
+def test_a_device_created_in_a_derogation_counts_down_from_its_creation() -> None:
+    cloud = frozen_cloud(paris(2024, 1, 8, 12))
+    pilote = add(cloud, "Pilote2", derog_mode=2, derog_time=20)
+    glow = add(cloud, "Glow", derog_mode=1)
+    cloud.advance(10 * 60)
+    assert pilote.read(cloud.now())["derog_time"] == 10
+    assert glow.read(cloud.now())["derog_time"] == DEFAULT_VACATION_DAYS
+    cloud.advance(10 * 60)
+    assert pilote.read(cloud.now())["derog_mode"] == 0

@@ -23,6 +23,7 @@ written with ``derog_time`` 0 (or none stored) gets a default length.
 
 from __future__ import annotations
 
+import random
 from typing import Any, ClassVar
 
 from .device import DEVICE, PROGRAM, Device, Family
@@ -43,6 +44,14 @@ class Scheduled(Family):
 
     #: Data point holding the on/off switch (Glow family) or None.
     power_point: ClassVar[str | None] = None
+
+    def setup(self, device: Device, now: float, rng: random.Random) -> None:
+        """A device created in a derogation (a scenario may say so) starts its countdown now."""
+        super().setup(device, now, rng)
+        if device.attrs.get("derog_mode") in (VACATION, BOOST):
+            if not device.attrs.get("derog_time"):
+                device.attrs["derog_time"] = self._default_duration(device.attrs["derog_mode"])
+            self._start_countdown(device, now)
 
     # -- the program -----------------------------------------------------------------------
     @staticmethod
@@ -84,6 +93,10 @@ class Scheduled(Family):
         """When the vacation or boost running at ``t`` ends (None if none runs)."""
         end = device.sim.get("derog_end")
         return end if end is not None and end > t else None
+
+    @staticmethod
+    def _default_duration(code: int) -> int:
+        return DEFAULT_BOOST_MINUTES if code == BOOST else DEFAULT_VACATION_DAYS
 
     def _start_countdown(self, device: Device, now: float) -> None:
         code, count = device.attrs["derog_mode"], device.attrs["derog_time"]
@@ -194,7 +207,7 @@ class Scheduled(Family):
                 if "derog_time" not in changes and previous_derogation != NONE:
                     attrs["derog_time"] = 0
                 if not attrs.get("derog_time"):
-                    attrs["derog_time"] = DEFAULT_BOOST_MINUTES if code == BOOST else DEFAULT_VACATION_DAYS
+                    attrs["derog_time"] = self._default_duration(code)
                 self._start_countdown(device, now)
             else:
                 sim.pop("derog_at", None)

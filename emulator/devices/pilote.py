@@ -51,6 +51,7 @@ class Pilote(Scheduled):
 
     def setup(self, device: Device, now: float, rng: random.Random) -> None:
         device.attrs["mode"] = self.supported(device, device.attrs["mode"])
+        super().setup(device, now, rng)
 
     def reports_minutes(self, device: Device) -> bool:
         return device.product.generation >= 4
