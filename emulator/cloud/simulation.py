@@ -101,15 +101,18 @@ class Simulation:
             seen = device.sim["seen"]
             previous = cached[1] if cached is not None and cached[0] == seen else family.dynamic(device, seen)
             published = 0
+            reported_at = None
             while point is not None and point[0] <= until:
                 at, cause = point
                 current, point = step(device, at)
                 changes = {k: v for k, v in current.items() if previous[k] != v}
                 if changes:
-                    publish(Change(did, at, "attrs", changes, source=cause))
-                    device.updated_at = at
+                    publish(Change(did, at, "attrs", changes, cause))
+                    reported_at = at
                     published += 1
                 previous = current
+            if reported_at is not None:
+                device.updated_at = reported_at
             self.published += published
             # What the device last reported, valid until anything changes it (see reschedule).
             device.cache["reported"] = (until, previous)
