@@ -29,7 +29,8 @@ def test_a_keyed_event_replaces_the_pending_one_with_the_same_key() -> None:
     queue.schedule(10, "k", {"n": "first"}, key="x")
     queue.schedule(20, "k", {"n": "second"}, key="x")
     queue.schedule(15, "k", {"n": "other"}, key="y")
-    assert len(queue) == 2 and queue.keyed("x").due == 20  # type: ignore[union-attr]
+    pending = queue.keyed("x")
+    assert len(queue) == 2 and pending is not None and pending.due == 20
     queue.run_until(100)
     assert ran == [(15, "other"), (20, "second")]
     assert queue.keyed("x") is None

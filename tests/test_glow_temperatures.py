@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from conftest import assert_error, login, user_headers
 from simulated import add, demo_at, paris
@@ -16,7 +17,7 @@ def glow_of(sim: Cloud, name: str = "Glow_Simple") -> str:
     return next(d.did for d in sim.devices if d.product.name == name)
 
 
-def control(http: TestClient, did: str, attrs: dict[str, object]):  # type: ignore[no-untyped-def]
+def control(http: TestClient, did: str, attrs: dict[str, object]) -> httpx.Response:
     return http.post(f"/app/control/{did}", headers=user_headers(login(http)["token"]), json={"attrs": attrs})
 
 

@@ -7,6 +7,7 @@ from simulated import FeedLog, demo_at, paris
 from starlette.testclient import TestClient
 
 from emulator.cloud.cloud import Cloud
+from emulator.devices import Device
 
 START = paris(2024, 1, 8, 7)  # the demo Pilote2 runs the standard program: comfort until 08:00
 
@@ -14,7 +15,7 @@ START = paris(2024, 1, 8, 7)  # the demo Pilote2 runs the standard program: comf
 sim, http = demo_at(START)
 
 
-def pilote2(sim: Cloud):  # type: ignore[no-untyped-def]
+def pilote2(sim: Cloud) -> Device:
     return next(d for d in sim.devices if d.product.name == "Pilote2" and d.attrs["timer_switch"])
 
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from simulated import FeedLog, add, frozen_cloud, paris
 
+from emulator.cloud.cloud import Cloud
+from emulator.devices import Device
 from emulator.devices.pilote_pro import WINDOW_DROP
 
 NOON = paris(2024, 1, 8, 12)
 
 
-def warm_pro(live: bool = True, **attrs: object):  # type: ignore[no-untyped-def]
+def warm_pro(live: bool = True, **attrs: object) -> tuple[Cloud, Device]:
     cloud = frozen_cloud(NOON, live=live)
     pro = add(cloud, "Pilote_Pro", mode="cft", cft_temp=190, cur_temp=190, **attrs)
     cloud.advance(3600)
     return cloud, pro
 
 
-def reported(cloud, pro, *keys: str) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def reported(cloud: Cloud, pro: Device, *keys: str) -> tuple[object, ...]:
     state = pro.read(cloud.now())
     return tuple(state[k] for k in keys)
 

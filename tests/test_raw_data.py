@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from conftest import assert_error, login, user_headers
 from simulated import demo_at, paris
@@ -28,7 +29,7 @@ def did_of(sim: Cloud, product: str) -> str:
     return next(d.did for d in sim.devices if d.product.name == product)
 
 
-def query(http: TestClient, headers: dict[str, str], did: str, **params: Any):  # type: ignore[no-untyped-def]
+def query(http: TestClient, headers: dict[str, str], did: str, **params: Any) -> httpx.Response:
     return http.get(f"/app/devices/{did}/raw_data", headers=headers, params=params)
 
 
