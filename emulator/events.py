@@ -6,10 +6,16 @@ back online) is an :class:`Event` here: a due time, a *kind* and JSON-able *data
 that owns a kind registers one handler for it with :meth:`EventQueue.handle`; the queue
 holds no closures, so it can be saved in a snapshot and restored.
 
+An event may carry a *key* (any JSON-able string): scheduling an event with a key
+replaces the pending event with the same key, and :meth:`EventQueue.cancel_key` drops it,
+both in O(1). Owners of "the one pending X of this object" (a device's next wake-up, a
+scheduler task's next run) use keys instead of scanning with :meth:`cancel_where`.
+
 The queue is drained up to "now" whenever the emulator is about to answer or the clock
 is moved; each event runs with the time it was due, in due order (ties in scheduling
 order), and may schedule further events. Cost grows with the events due, not with the
-number of devices.
+number of devices. The heap holds ``(due, seq, event)`` tuples so ordering is a native
+tuple comparison.
 """
 
 from __future__ import annotations
@@ -30,56 +36,86 @@ class Event:
     kind: str = field(compare=False)
     data: dict[str, Any] = field(compare=False, default_factory=dict)
     cancelled: bool = field(compare=False, default=False)
+    key: str | None = field(compare=False, default=None)
 
     def cancel(self) -> None:
         self.cancelled = True
 
     def as_dict(self) -> dict[str, Any]:
-        return {"due": self.due, "kind": self.kind, "data": self.data}
+        item: dict[str, Any] = {"due": self.due, "kind": self.kind, "data": self.data}
+        if self.key is not None:
+            item["key"] = self.key
+        return item
 
 
 class EventQueue:
     def __init__(self) -> None:
-        self._heap: list[Event] = []
+        self._heap: list[tuple[float, int, Event]] = []
         self._seq = itertools.count()
         self._handlers: dict[str, Handler] = {}
+        self._keyed: dict[str, Event] = {}
         self.processed = 0
 
     def __len__(self) -> int:
-        return sum(1 for e in self._heap if not e.cancelled)
+        return sum(1 for _, _, e in self._heap if not e.cancelled)
 
     def handle(self, kind: str, handler: Handler) -> None:
         """Register the one handler of events of ``kind``."""
         self._handlers[kind] = handler
 
-    def schedule(self, due: float, kind: str, data: dict[str, Any] | None = None) -> Event:
-        event = Event(float(due), next(self._seq), kind, dict(data or {}))
-        heapq.heappush(self._heap, event)
+    def schedule(self, due: float, kind: str, data: dict[str, Any] | None = None, *, key: str | None = None) -> Event:
+        """Add an event; with ``key``, it replaces the pending event that has the same key."""
+        event = Event(float(due), next(self._seq), kind, dict(data) if data else {}, key=key)
+        if key is not None:
+            previous = self._keyed.get(key)
+            if previous is not None:
+                previous.cancelled = True
+            self._keyed[key] = event
+        heapq.heappush(self._heap, (event.due, event.seq, event))
         return event
+
+    def cancel_key(self, key: str) -> bool:
+        """Cancel the pending event with ``key``; True if there was one."""
+        event = self._keyed.pop(key, None)
+        if event is None or event.cancelled:
+            return False
+        event.cancelled = True
+        return True
+
+    def keyed(self, key: str) -> Event | None:
+        """The pending event with ``key``, if any."""
+        event = self._keyed.get(key)
+        return None if event is None or event.cancelled else event
 
     def cancel_where(self, kind: str, **match: Any) -> int:
         """Cancel pending events of ``kind`` whose data has all the ``match`` items."""
         count = 0
-        for event in self._heap:
+        for _, _, event in self._heap:
             if not event.cancelled and event.kind == kind and all(event.data.get(k) == v for k, v in match.items()):
                 event.cancelled = True
                 count += 1
         return count
 
     def next_due(self) -> float | None:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
 
     def run_until(self, now: float) -> int:
         """Run every event due at or before ``now``, in order; return how many ran."""
         ran = 0
         heap = self._heap
-        while heap and heap[0].due <= now:
-            event = heapq.heappop(heap)
+        handlers = self._handlers
+        keyed = self._keyed
+        pop = heapq.heappop
+        while heap and heap[0][0] <= now:
+            event = pop(heap)[2]
             if event.cancelled:
                 continue
-            handler = self._handlers.get(event.kind)
+            if event.key is not None and keyed.get(event.key) is event:
+                del keyed[event.key]
+            handler = handlers.get(event.kind)
             if handler is None:
                 raise LookupError(f"no handler for event kind {event.kind!r}")
             handler(event.data, event.due)
@@ -88,7 +124,7 @@ class EventQueue:
         return ran
 
     def pending(self, kind: str | None = None) -> list[Event]:
-        return sorted(e for e in self._heap if not e.cancelled and (kind is None or e.kind == kind))
+        return sorted(e for _, _, e in self._heap if not e.cancelled and (kind is None or e.kind == kind))
 
     # -- snapshots -------------------------------------------------------------------------
     def dump(self) -> list[dict[str, Any]]:
@@ -96,5 +132,6 @@ class EventQueue:
 
     def load(self, items: list[dict[str, Any]]) -> None:
         self._heap.clear()
+        self._keyed.clear()
         for item in items:
-            self.schedule(item["due"], item["kind"], item.get("data"))
+            self.schedule(item["due"], item["kind"], item.get("data"), key=item.get("key"))

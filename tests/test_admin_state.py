@@ -10,8 +10,8 @@ from emulator.cloud.cloud import Cloud
 
 def test_reset_forgets_changes_and_restores_the_fixture(client: TestClient, demo: dict[str, str],
                                                         demo_dids: dict[str, str]) -> None:
-    did = demo_dids["Pilote2"]
-    assert client.post(f"/app/control/{did}", headers=demo, json={"attrs": {"mode": "eco"}}).status_code == 200
+    did = demo_dids["Pilote_Soc"]  # manual mode (no program), "eco" in the fixture
+    assert client.post(f"/app/control/{did}", headers=demo, json={"attrs": {"mode": "fro"}}).status_code == 200
     client.post("/_emulator/faults", json={"path": "/status", "status": 502})
     response = client.post("/_emulator/reset")
     assert response.status_code == 200, response.text
@@ -21,7 +21,7 @@ def test_reset_forgets_changes_and_restores_the_fixture(client: TestClient, demo
     # the old token is gone with the old state; the fixture's device is back to its first mode
     assert_error(client.get("/app/bindings", headers=demo), 9004, 400)
     headers = user_headers(login(client)["token"])
-    assert client.get(f"/app/devdata/{did}/latest", headers=headers).json()["attr"]["mode"] == "cft"
+    assert client.get(f"/app/devdata/{did}/latest", headers=headers).json()["attr"]["mode"] == "eco"
 
 
 def test_reset_to_a_cached_fixture_gives_the_same_ids_as_a_fresh_load(client: TestClient, cloud: Cloud) -> None:

@@ -16,6 +16,7 @@ from . import (
     guests,
     legacy_scheduler,
     messages,
+    raw_data,
     rules,
     scenes,
     scheduler,
@@ -31,7 +32,7 @@ MODULES = (
     users, bindings, devices, scheduler, system,
     tokens, verification, messages, bind, guests, sharing,
     groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation, device_side,
-    docs,
+    raw_data, docs,
 )
 
 

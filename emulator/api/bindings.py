@@ -30,6 +30,7 @@ def list_bindings(call: Call) -> Any:
         device = call.cloud.devices.get(binding.did)
         if device is None or (device.is_disabled and not show_disabled):
             continue
+        call.cloud.observe(device)
         entries.append(binding_entry(device, binding, proto_ver=proto_ver, lan_prot_ver=lan_prot_ver))
     return {"devices": entries[skip:skip + limit]}
 

@@ -22,7 +22,7 @@ def latest(call: Call) -> Any:
         user = call.cloud.users.authenticate_token(call.appid, token, call.now)
         device, _ = call.cloud.bound_device(user, did)
     else:
-        device = call.cloud.devices.require(did)
+        device = call.cloud.observe(call.cloud.devices.require(did))
     return devdata(device, call.now)
 
 

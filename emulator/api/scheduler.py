@@ -90,6 +90,7 @@ def create_task(call: Call) -> Any:
     device, _ = call.cloud.bound_device(call.me, call.path("did"))
     form = parse_task_form(call.body, device.product.datapoints)
     task = call.cloud.schedulers.create(call.me.uid, device.did, device.product_key, call.now, form)
+    call.cloud.tasks.arm(task, call.now)
     return Reply({"id": task.id}, 201)
 
 
@@ -102,6 +103,7 @@ def update_task(call: Call) -> Any:
     merged.update(call.body)
     form = parse_task_form(merged, device.product.datapoints)
     call.cloud.schedulers.update(task, form)
+    call.cloud.tasks.arm(task, call.now)
     return {"id": task.id}
 
 
@@ -110,6 +112,7 @@ def delete_task(call: Call) -> Any:
     device, _ = call.cloud.bound_device(call.me, call.path("did"))
     task = call.cloud.schedulers.require(call.me.uid, device.did, call.path("id"))
     call.cloud.schedulers.delete(task)
+    call.cloud.tasks.disarm(task.id)
     return {}
 
 

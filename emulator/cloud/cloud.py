@@ -36,6 +36,8 @@ from .registry import DeviceRegistry
 from .scenes import SceneStore
 from .schedulers import SchedulerStore
 from .sharing import SharingStore
+from .simulation import Simulation
+from .task_runner import TaskRunner
 from .task_schedulers import TaskListStore
 from .users import User, UserStore
 from .verification import VerificationStore
@@ -71,12 +73,17 @@ class Cloud:
             #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
             self.faults = FaultRules(self.config.seed)
             self.journal = Journal(self.config.journal_size)
+            #: Devices in time: timelines to the feed, wake-ups, online/offline.
+            self.simulation = Simulation(self)
+            #: Device scheduler tasks run at their time.
+            self.tasks = TaskRunner(self)
             #: Everything a snapshot saves, by name. A new store registers itself here.
             self.stores: dict[str, Store] = {
                 "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
                 "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
                 "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
                 "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
+                "simulation": self.simulation,
             }
             # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
             self.groups = GroupStore(self.ids)
@@ -102,6 +109,7 @@ class Cloud:
                 if name not in self.stores:
                     raise ValueError(f"unknown store {name!r} in snapshot")
                 self.stores[name].load(data)
+            self.simulation.rebuild()
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
@@ -126,13 +134,23 @@ class Cloud:
             raise ApiError(9002, f"unknown product_key {product_key!r}")
         return product
 
-    def bound_device(self, user: User, did: str) -> tuple[Device, Binding]:
-        """The device ``did`` and the user's binding to it: 9014 if unknown, 9017 if not bound."""
+    def bound_device(self, user: User, did: str, now: float | None = None) -> tuple[Device, Binding]:
+        """The device ``did`` and the user's binding to it: 9014 if unknown, 9017 if not bound.
+
+        The device is observed: its history is published up to ``now`` (default: the clock's
+        now; an event handler passes the time its event was due).
+        """
         device = self.devices.require(did)
         binding = self.bindings.get(user.uid, did)
         if binding is None:
             raise ApiError(9017, f"device {did!r} is not bound to this user")
-        return device, binding
+        return self.observe(device, now), binding
+
+    def observe(self, device: Device, now: float | None = None) -> Device:
+        """Publish what the device reported up to ``now`` (default: the clock's now; see
+        ``simulation.py``); call it before reading ``updated_at`` or the device's history."""
+        with self.lock:
+            return self.simulation.observe(device, self.now() if now is None else now)
 
     def register_device(self, product: Product, **options: Any) -> Device:
         """A new device joins the cloud (fixture, device-side registration, admin).
@@ -143,6 +161,7 @@ class Cloud:
         now = self.now()
         device = self.devices.create(product, now, **options)
         self.feed.publish(Change(device.did, now, "attrs", device.read(now), source="device"))
+        self.simulation.track(device, now)
         return device
 
     def bind(self, user: User, device: Device, *, dev_alias: str = "", remark: str = "",
@@ -161,30 +180,57 @@ class Cloud:
             automation.device_unbound(self, did, binding.uid)
         return bool(removed)
 
-    def set_online(self, device: Device, online: bool, now: float | None = None) -> None:
-        now = self.now() if now is None else now
-        if device.online == online:
-            return
-        device.online = online
-        device.state_changed_at = now
-        self.feed.publish(Change(device.did, now, "online" if online else "offline", source="device"))
+    def set_online(self, device: Device, online: bool, now: float | None = None, *,
+                   back_after: float | None = None) -> None:
+        """Take the device offline or bring it back; offline with ``back_after`` seconds, it
+        comes back by itself then (an event). Offline, devdata shows its last report."""
+        with self.lock:
+            now = self.now() if now is None else now
+            if device.online != online:
+                if online:
+                    self.events.cancel_key("online:" + device.did)
+                    self.simulation.come_online(device, now)
+                else:
+                    self.simulation.go_offline(device, now)
+            if not online and back_after is not None:
+                self.simulation.back_online_after(device, now, back_after)
 
     # -- the physical world ----------------------------------------------------------------
     def press(self, device: Device, changes: dict[str, Any]) -> dict[str, Any]:
-        """Someone uses the device's own buttons: a local change, reported by the device."""
+        """Someone uses the device's own buttons: a local change, reported by the device.
+
+        On a locked device (``lock_switch``/``LOCK_C``) the buttons do nothing.
+        """
         values = device.product.datapoints.validate_state(changes)
+        if device.family.locked(device):
+            return {}
         return self.apply(device, values, source="device")
 
-    def set_environment(self, device: Device, **values: Any) -> None:
-        """Change the world around a device (``room_temp``, ``outdoor_temp``, ``window_open``, ...).
+    def set_environment(self, device: Device, **values: Any) -> dict[str, Any]:
+        """Change the world around a device; return the reported values that changed at once.
 
-        The device's family decides what follows (heating, open-window detection, ...).
+        Keys (docs/simulation.md): ``outdoor_temp`` (°C), ``window_open`` (bool),
+        ``room_temp`` (°C, sets the room temperature now; it then evolves), ``humidity``
+        (% now, Pilote Pro), ``presence`` (bool, Pilote Pro presence detection). The
+        device's family decides what follows (heating, open-window detection, ...); what
+        follows later (a window detected a minute on) is on the device's timeline.
         """
-        now = self.now()
-        device.environment.update(values)
-        changed = device.family.environment_changed(device, now)
-        if changed:
-            self.apply(device, changed, source="device", now=now)
+        with self.lock:
+            now = self.now()
+            self.simulation.materialize(device, now)
+            before = device.read(now)
+            device.family.settle(device, now)
+            device.environment.update(values)
+            own = device.family.environment_changed(device, now)
+            if own:
+                device.family.store(device, own, now)
+            after = device.read(now)
+            changed = {k: v for k, v in after.items() if before.get(k) != v}
+            if changed:
+                device.updated_at = now
+                self.feed.publish(Change(device.did, now, "attrs", changed, source="device"))
+            self.simulation.reschedule(device)
+            return changed
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,
@@ -194,7 +240,7 @@ class Cloud:
         Automation (rules, scenes, cloud schedulers) controls through here too, on behalf of
         the user who owns it, with its own ``source`` and the time its event was due (``now``).
         """
-        device, _ = self.bound_device(user, did)
+        device, _ = self.bound_device(user, did, now)
         if device.is_disabled:
             raise ApiError(9023)
         if not device.online:
@@ -203,17 +249,24 @@ class Cloud:
                                                      (did,)))
         if fault is not None:
             raise ApiError(fault[0], f"fault rule {fault[1].id}")
-        datapoints = device.product.datapoints
+        changes, payload = self.command(device, attrs=attrs, raw=raw)
+        return self.apply(device, changes, source=source, uid=user.uid, appid=appid, payload=payload, now=now)
+
+    def command(self, device: Device, *, attrs: dict[str, Any] | None = None,
+                raw: bytes | list[int] | None = None) -> tuple[dict[str, Any], bytes]:
+        """What a control sends to ``device``: the validated changes and the P0 payload.
+
+        ``attrs`` are checked against the product's data points (9025 when one is bad).
+        """
         if raw is not None:
             payload = bytes(raw)
-            changes = self._decode_raw(device, payload)
-        else:
-            try:
-                changes = datapoints.validate_write(attrs or {})
-            except InvalidValue as error:
-                raise ApiError(9025, str(error)) from None
-            payload = datapoints.encode_write(changes)
-        return self.apply(device, changes, source=source, uid=user.uid, appid=appid, payload=payload, now=now)
+            return self._decode_raw(device, payload), payload
+        datapoints = device.product.datapoints
+        try:
+            changes = datapoints.validate_write(attrs or {})
+        except InvalidValue as error:
+            raise ApiError(9025, str(error)) from None
+        return changes, datapoints.encode_write(changes)
 
     @staticmethod
     def _decode_raw(device: Device, payload: bytes) -> dict[str, Any]:
@@ -231,9 +284,16 @@ class Cloud:
 
     def apply(self, device: Device, changes: dict[str, Any], *, source: str, uid: str | None = None,
               appid: str | None = None, payload: bytes | None = None, now: float | None = None) -> dict[str, Any]:
-        """Write validated ``changes`` to ``device`` and publish what changed."""
+        """Write validated ``changes`` to ``device`` and publish what changed.
+
+        The device's timeline is published up to ``now`` first, so its history stays in
+        order. An offline device changes but reports nothing until it is back online.
+        """
         now = self.now() if now is None else now
+        self.simulation.materialize(device, now)
         changed = device.write(changes, now)
-        self.feed.publish(Change(device.did, now, "attrs", changed, source=source, uid=uid, appid=appid,
-                                 payload=payload))
+        if device.online:
+            self.feed.publish(Change(device.did, now, "attrs", changed, source=source, uid=uid, appid=appid,
+                                     payload=payload))
+        self.simulation.reschedule(device)
         return changed

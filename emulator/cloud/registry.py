@@ -64,6 +64,7 @@ class DeviceRegistry:
         )
         if timezone:
             device.timezone = timezone
+        family.setup(device, now, self.rng)
         self._devices[did] = device
         self._by_mac[(product.product_key, mac)] = did
         return device

@@ -75,6 +75,9 @@ class SchedulerStore:
         self._tasks[task.id] = task
         return task
 
+    def get(self, task_id: str) -> DeviceTask | None:
+        return self._tasks.get(task_id)
+
     def require(self, uid: str, did: str, task_id: str) -> DeviceTask:
         task = self._tasks.get(task_id)
         if task is None or task.uid != uid or task.did != did:

@@ -12,9 +12,7 @@ from typing import Any
 
 from ..data import fixtures_dir, load_json
 from .datapoints import READONLY, WRITABLE, DatapointSet, DatapointSpec, layout
-
-#: Names of the 84 week-program points, in the order the cloud lists them.
-PROGRAM_POINTS = tuple(f"p{day}_data{block}" for day in range(1, 8) for block in range(1, 13))
+from .program import PROGRAM_POINTS
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Pilote 1st generation (product ``Heatzy``): one data point, ``mode``, in Chinese.
 
 The device only knows its current mode (舒适 comfort, 经济 eco, 解冻 frost, 停止 stop);
-clients change it with ``{"raw": [1, 1, n]}`` and its program lives in the cloud
-scheduler (``/app/devices/{did}/scheduler``).
+clients change it with ``{"raw": [1, 1, n]}``. It has no clock, no program and no
+derogation: its program lives in the cloud scheduler (``/app/devices/{did}/scheduler``),
+whose tasks the cloud runs at their time (``emulator/cloud/task_runner.py``). Nothing in
+it changes by itself, so its timeline is empty.
 """
 
 from __future__ import annotations
