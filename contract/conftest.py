@@ -133,8 +133,19 @@ def footprint(target: Target) -> dict[str, Any]:
             "users": users,
             "bindings": cloud.bindings.dump(),
             "tasks": cloud.schedulers.dump(),
-            "devices": {d.did: (dict(d.attrs), d.online, d.is_disabled) for d in cloud.devices},
+            "devices": {d.did: (written_values(d, cloud.now()), d.online, d.is_disabled) for d in cloud.devices},
         }
+
+
+#: Writable data points the device itself keeps up to date: its clock.
+CLOCK_POINTS = frozenset({"time_week", "time_hour", "time_min", "week", "hour", "minute"})
+
+
+def written_values(device: Any, now: float) -> dict[str, Any]:
+    """The values a client can write, as the device reports them. (What a device keeps inside,
+    such as the manual mode behind a running program, cannot be put back through the API.)"""
+    reported = device.read(now)
+    return {p.name: reported[p.name] for p in device.product.datapoints.writable if p.name not in CLOCK_POINTS}
 
 
 # -- snapshots -----------------------------------------------------------------------------

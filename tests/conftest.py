@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
 
 from emulator.app import create_app
+from emulator.clock import Clock
 from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
 
@@ -32,9 +35,24 @@ def requires_shared(*parts: str) -> Path:
     return path
 
 
+#: Tests start on a known instant: Monday 23 November 2026, 07:00 in Paris (06:00 UTC), when
+#: the demo's week programs ask for comfort. The clock stays there until a test moves it.
+MONDAY_7AM_PARIS = 1_795_413_600.0
+
+
+def next_monday_7am_paris(after: float) -> float:
+    """The first Monday 07:00 in Paris after ``after``: for live tests whose clients check token
+    expiry against the real clock, a known program slot that is still in the future."""
+    local = datetime.fromtimestamp(after, ZoneInfo("Europe/Paris"))
+    day = local.date() + timedelta(days=(7 - local.weekday()) % 7 or 7)
+    return datetime.combine(day, time(7, 0), ZoneInfo("Europe/Paris")).timestamp()
+
+
 @pytest.fixture
 def cloud() -> Cloud:
-    return Cloud(EmulatorConfig(seed=1))
+    clock = Clock()
+    clock.freeze(MONDAY_7AM_PARIS)
+    return Cloud(EmulatorConfig(seed=1), clock=clock)
 
 
 @pytest.fixture

@@ -39,14 +39,19 @@ def frozen_cloud(at: float, fixture: str = "empty", seed: int = 1, *, live: bool
 
 
 def demo_at(start: float) -> tuple[Callable[..., Cloud], Callable[..., Iterator[TestClient]]]:
-    """Fixtures ``sim`` (the demo scenario on a clock frozen at ``start``) and ``http`` (a client of it).
+    """Fixtures ``sim`` (the demo scenario on a clock frozen at ``start``, its Pilote2 following
+    the standard week program) and ``http`` (a client of it).
 
     In a test module: ``sim, http = demo_at(START)``.
     """
 
     @pytest.fixture
     def sim() -> Cloud:
-        return frozen_cloud(start, fixture="demo")
+        cloud = frozen_cloud(start, fixture="demo")
+        for device in cloud.devices:
+            if device.product.name == "Pilote2" and cloud.bindings.of_device(device.did):
+                cloud.apply(device, {"timer_switch": 1}, source="app")
+        return cloud
 
     @pytest.fixture
     def http(sim: Cloud) -> Iterator[TestClient]:

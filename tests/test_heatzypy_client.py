@@ -8,10 +8,12 @@ emulator's socket, so the client code runs exactly as it does against the real c
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import next_monday_7am_paris
 from heatzypy import HeatzyClient
 from heatzypy.exception import AuthenticationFailed, CommandFailed
 
@@ -29,6 +31,8 @@ def server() -> Iterator[LiveServer]:
 
 @pytest.fixture(autouse=True)
 def fresh_state(server: LiveServer) -> None:
+    """The demo, on a Monday at 07:00 (the Pilote2's program asks for comfort)."""
+    server.cloud.clock.freeze(next_monday_7am_paris(time.time()))
     server.cloud.reset()
 
 

@@ -90,9 +90,9 @@ def test_numbers_are_ordered_and_strings_are_not(rule, cloud: Cloud, demo_dids: 
     rule("Pilote_Pro", inputs={"pro": "Pilote_Pro"}, condition=[[{"left": "pro.mode", "opt": ">", "right": "'a'"}]],
          output=[[set_mode(soc, "stop")]])
     device = cloud.devices.require(pro)
-    cloud.apply(device, {"cur_temp": 240}, source="device")
+    cloud.set_environment(device, room_temp=24.0)  # the Pro reads 24 °C (±0.1): cur_temp 240
     assert mode(cloud, pilote) == "cft"
-    cloud.apply(device, {"cur_temp": 260}, source="device")
+    cloud.set_environment(device, room_temp=26.0)
     assert mode(cloud, pilote) == "eco"
     assert mode(cloud, soc) == "eco"  # unchanged: "cft" > "a" is not a comparison rules make
 

@@ -1,7 +1,8 @@
 """Story: "when the Pro's window opens, switch the Pilote2 to fro", as a client would set it up.
 
-The Pilote Pro's open-window detection reports ``heating_state`` 0 and ``cur_signal`` "fro"
-when a window opens; here that report is simulated with ``cloud.apply(..., source="device")``.
+With open-window detection on (``window_switch`` 1), a Pilote Pro whose room cools sharply
+(a window opens) stops heating: it reports ``cur_signal`` "fro" and ``heating_state`` 0, and
+a linkage rule on that report switches the living-room Pilote2 to frost protection.
 """
 
 from __future__ import annotations
@@ -33,12 +34,19 @@ def test_the_pilote2_goes_to_frost_protection_when_the_pros_window_opens() -> No
         def salon_mode() -> str:
             return client.get(f"/app/devdata/{salon}/latest", headers=headers).json()["attr"]["mode"]
 
+        assert client.post(f"/app/control/{pro}", headers=headers,
+                           json={"attrs": {"window_switch": 1}}).status_code == 200
         pro_device = cloud.devices.require(pro)
-        cloud.apply(pro_device, {"cur_temp": 176}, source="device")  # a colder room, window still shut
+        cloud.advance(300)
         assert salon_mode() == "cft"
 
-        cloud.clock.advance(300)
-        cloud.apply(pro_device, {"cur_signal": "fro", "heating_state": 0}, source="device")  # the window opens
+        cloud.set_environment(pro_device, window_open=True)  # the window opens: the room cools
+        opened = cloud.now()
+        cloud.advance(60)
+        assert salon_mode() == "cft", "no detection before the room has cooled 0.5 °C"
+        cloud.advance(240)
         assert salon_mode() == "fro"
+        detection = next(r for r in cloud.history.of(pro) if r.attrs.get("cur_signal") == "fro")
+        assert detection.attrs["heating_state"] == 0 and opened < detection.at <= opened + 300
         change = cloud.history.of(salon)[-1]
-        assert (change.source, change.at, change.attrs) == ("rule", T0 + 300, {"mode": "fro"})
+        assert (change.source, change.at, change.attrs) == ("rule", detection.at, {"mode": "fro"})

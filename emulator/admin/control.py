@@ -169,10 +169,14 @@ def press(cloud: Cloud, did: str, changes: dict[str, Any]) -> dict[str, Any]:
             raise ApiError(9025, str(error)) from None
 
 
-ENVIRONMENT = {"room_temp": (int, float), "outdoor_temp": (int, float), "window_open": (bool,)}
+#: The world around a device (docs/simulation.md): ``room_temp`` and ``humidity`` set the room
+#: now (it then evolves), ``outdoor_temp``, ``window_open`` and ``presence`` stay until changed.
+ENVIRONMENT = {"room_temp": (int, float), "outdoor_temp": (int, float), "window_open": (bool,),
+               "humidity": (int, float), "presence": (bool,)}
 
 
-def set_environment(cloud: Cloud, did: str, values: dict[str, Any]) -> None:
+def set_environment(cloud: Cloud, did: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Change the world around ``did``; return the reported values that changed at once."""
     unknown = sorted(set(values) - set(ENVIRONMENT))
     if unknown or not values:
         raise form_invalid(f"environment takes {sorted(ENVIRONMENT)}, got {sorted(values)}")
@@ -182,7 +186,7 @@ def set_environment(cloud: Cloud, did: str, values: dict[str, Any]) -> None:
             raise form_invalid(f"{name} must be {'a boolean' if bool in kinds else 'a number'}")
     with cloud.lock:
         cloud.sync()
-        cloud.set_environment(cloud.devices.require(did), **values)
+        return cloud.set_environment(cloud.devices.require(did), **values)
 
 
 # -- the clock ----------------------------------------------------------------------------------

@@ -130,9 +130,10 @@ class DeviceHandle:
     def offline(self) -> None:
         self.set_online(False)
 
-    def environment(self, **values: Any) -> None:
-        """``room_temp=``, ``outdoor_temp=``, ``window_open=``."""
-        control.set_environment(self._cloud, self.did, values)
+    def environment(self, **values: Any) -> dict[str, Any]:
+        """``room_temp=``, ``outdoor_temp=``, ``window_open=``, ``humidity=``, ``presence=``; returns
+        the reported values that changed at once."""
+        return control.set_environment(self._cloud, self.did, values)
 
     def fault(self, kind: str, **options: Any) -> FaultRule:
         """A device-level fault on control: ``"not_delivered"`` (9021) or ``"offline"`` (9042)."""

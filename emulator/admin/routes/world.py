@@ -26,8 +26,8 @@ def press(call: Call) -> Any:
 
 @endpoint(auth="none", body="required")
 def environment(call: Call) -> Any:
-    control.set_environment(call.cloud, call.path("did"), call.body)
-    return call.cloud.devices.require(call.path("did")).environment
+    changed = control.set_environment(call.cloud, call.path("did"), call.body)
+    return {"changed": changed, "environment": dict(call.cloud.devices.require(call.path("did")).environment)}
 
 
 ROUTES = [
@@ -50,7 +50,10 @@ SPEC: dict[str, dict[str, Any]] = {
         "Change the room around a device", parameters=_DID,
         request=body({"type": "object", "minProperties": 1, "properties": {
             "room_temp": {"type": "number"}, "outdoor_temp": {"type": "number"},
-            "window_open": {"type": "boolean"}}, "additionalProperties": False}),
-        responses={"200": json_body("The device's environment", {"type": "object"}), "400": error(),
-                   "404": error()})},
+            "window_open": {"type": "boolean"}, "humidity": {"type": "number"}, "presence": {"type": "boolean"}},
+            "additionalProperties": False}),
+        responses={"200": json_body("The reported values that changed at once, and the lasting environment", {
+            "type": "object", "required": ["changed", "environment"],
+            "properties": {"changed": {"type": "object"}, "environment": {"type": "object"}}}),
+            "400": error(), "404": error()})},
 }
