@@ -178,4 +178,4 @@ def test_a_raw_task_is_sent_as_bytes(client: TestClient, cloud: Cloud, demo: dic
     raw = base64.b64encode(bytes([1, 1, 2])).decode()  # the v1 Pilote's "frost" command
     scene_id = create(client, demo, [{"task_type": "device", "did": v1, "raw": raw}])
     client.post(f"/app/scene/{scene_id}/task", headers=demo)
-    assert cloud.history.of(v1)[-1].payload == "010102"
+    assert cloud.history.of(v1)[-1].payload == bytes.fromhex("010102")

@@ -8,20 +8,24 @@ every change in the order it happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 Subscriber = Callable[["Change"], None]
 
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class Change:
+
+class Change(NamedTuple):
+    """One change, immutable once published (a tuple: the simulation publishes millions)."""
+
     did: str
     at: float
     #: "attrs" for data point changes, "online"/"offline" for the connection.
     kind: str
-    attrs: dict[str, Any] = field(default_factory=dict)
+    #: The values that changed; never mutated after publishing.
+    attrs: Mapping[str, Any] = _NOTHING
     #: "app" (control API), "device" (local action), "program", "scheduler", "rule", "scene", ...
     source: str = "device"
     uid: str | None = None
@@ -34,14 +38,21 @@ class ChangeFeed:
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
         self._reactors: list[Subscriber] = []
+        self._everyone: tuple[Subscriber, ...] = ()
 
     def subscribe(self, subscriber: Subscriber, *, reacts: bool = False) -> Callable[[], None]:
         """Receive every change. A subscriber that ``reacts`` by causing changes (linkage rules)
         is called after all the others, so everyone sees a change before the ones it causes."""
         subscribers = self._reactors if reacts else self._subscribers
         subscribers.append(subscriber)
-        return lambda: subscribers.remove(subscriber)
+        self._everyone = (*self._subscribers, *self._reactors)
+
+        def unsubscribe() -> None:
+            subscribers.remove(subscriber)
+            self._everyone = (*self._subscribers, *self._reactors)
+
+        return unsubscribe
 
     def publish(self, change: Change) -> None:
-        for subscriber in [*self._subscribers, *self._reactors]:
+        for subscriber in self._everyone:
             subscriber(change)

@@ -10,50 +10,49 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from .changes import Change, ChangeFeed
 
 RETENTION = 7 * 24 * 3600
+#: Records older than the retention are dropped once they are this much older still, so the
+#: pruning costs one comparison per record and a list trim about once a day per device.
+_PRUNE_SLACK = 24 * 3600
+
+#: A history record is the change itself (``at``, ``kind``, ``attrs``, ``source``, ``uid``,
+#: ``appid``, ``payload`` bytes).
+Record = Change
 
 
-@dataclass
-class Record:
-    at: float
-    kind: str
-    attrs: dict[str, Any] = field(default_factory=dict)
-    source: str = "device"
-    uid: str | None = None
-    appid: str | None = None
-    payload: str | None = None  # hex
+def _at(record: Change) -> float:
+    return record.at
 
 
 class History:
     def __init__(self, feed: ChangeFeed) -> None:
-        self._records: dict[str, list[Record]] = defaultdict(list)
+        self._records: dict[str, list[Change]] = defaultdict(list)
         feed.subscribe(self.record)
 
     def record(self, change: Change) -> None:
         records = self._records[change.did]
-        item = Record(change.at, change.kind, dict(change.attrs), change.source, change.uid, change.appid,
-                      change.payload.hex() if change.payload is not None else None)
         if records and records[-1].at > change.at:
-            bisect.insort(records, item, key=lambda r: r.at)
+            bisect.insort(records, change, key=_at)
         else:
-            records.append(item)
+            records.append(change)
+        if records[0].at < change.at - RETENTION - _PRUNE_SLACK:
+            del records[:bisect.bisect_left(records, change.at - RETENTION, key=_at)]
 
-    def of(self, did: str, start: float | None = None, end: float | None = None) -> list[Record]:
+    def of(self, did: str, start: float | None = None, end: float | None = None) -> list[Change]:
         """Records of ``did`` with ``start <= at <= end``, oldest first."""
         records = self._records.get(did, [])
-        lo = 0 if start is None else bisect.bisect_left(records, start, key=lambda r: r.at)
-        hi = len(records) if end is None else bisect.bisect_right(records, end, key=lambda r: r.at)
+        lo = 0 if start is None else bisect.bisect_left(records, start, key=_at)
+        hi = len(records) if end is None else bisect.bisect_right(records, end, key=_at)
         return records[lo:hi]
 
     def prune(self, now: float) -> None:
         cutoff = now - RETENTION
         for records in self._records.values():
-            index = bisect.bisect_left(records, cutoff, key=lambda r: r.at)
+            index = bisect.bisect_left(records, cutoff, key=_at)
             if index:
                 del records[:index]
 
@@ -61,11 +60,18 @@ class History:
         self._records.pop(did, None)
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
-        from .persist import rows
-
-        return {did: rows(records) for did, records in self._records.items() if records}
+        return {
+            did: [{"at": r.at, "kind": r.kind, "attrs": dict(r.attrs), "source": r.source, "uid": r.uid,
+                   "appid": r.appid, "payload": r.payload.hex() if r.payload is not None else None}
+                  for r in records]
+            for did, records in self._records.items() if records
+        }
 
     def load(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        from .persist import from_rows
-
-        self._records = defaultdict(list, {did: from_rows(Record, items) for did, items in data.items()})
+        self._records = defaultdict(list, {
+            did: [Change(did, item["at"], item["kind"], dict(item.get("attrs") or {}), item.get("source", "device"),
+                         item.get("uid"), item.get("appid"),
+                         bytes.fromhex(item["payload"]) if item.get("payload") else None)
+                  for item in items]
+            for did, items in data.items()
+        })

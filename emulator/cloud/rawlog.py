@@ -70,7 +70,7 @@ def entries(history: History, device: Device, kind: str, start: float, end: floa
         if record.kind != "attrs":
             continue
         if record.payload is not None and record.source not in _DEVICE_SOURCES:
-            frame = control_frame(bytes.fromhex(record.payload)).hex()
+            frame = control_frame(record.payload).hex()
             if record.source == "app":
                 found.append({"uid": record.uid, "timestamp": stamp, "ip": LOOPBACK, "payload_bin": frame,
                               "source": "client", "appid": record.appid, "type": "app2dev"})
