@@ -156,8 +156,8 @@ def test_live_server_fixture_redirects_the_gizwits_hosts(pytester: pytest.Pytest
 
 
 def test_the_documented_example_test_file_passes(pytester: pytest.Pytester) -> None:
-    """docs/testing.md's complete example, run as a user would run it."""
-    document = (Path(__file__).resolve().parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
-    example = document.split("## A complete example", 1)[1].split("```python\n", 1)[1].split("\n```", 1)[0]
+    """The README's complete example ("Using it in your tests"), run as a user would run it."""
+    document = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = document.split("## Using it in your tests", 1)[1].split("```python\n", 1)[1].split("\n```", 1)[0]
     pytester.makepyfile(test_my_heatzy_client=example)
     run(pytester).assert_outcomes(passed=example.count("\ndef test_"))
