@@ -16,6 +16,7 @@ Run: ``python bench/testplane.py [--runs N]``. Prints a table; exits 0 whatever 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -55,10 +56,18 @@ print(time.perf_counter() - t)
 
 
 def in_fresh_interpreter(code: str, runs: int) -> float:
-    """Median seconds the code reports, each run in a new interpreter (imports are cold)."""
+    """Median seconds the code reports, each run in a new interpreter (imports are cold).
+
+    Bytecode caching is allowed (``PYTHONDONTWRITEBYTECODE`` is removed from the child's
+    environment) and one unmeasured run comes first, so the numbers are those of a user's
+    second and later test runs, not of compiling every module from source.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     samples = []
     for _ in range(runs):
-        output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+        output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                env=env).stdout
         samples.append(float(output.strip().splitlines()[-1]))
     return statistics.median(samples)
 
