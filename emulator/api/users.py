@@ -105,10 +105,13 @@ def create_user(call: Call) -> Any:
     return Reply(users.issue_token(user, call.now).body(), 201)
 
 
-def phone_and_code(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """``phone`` and its SMS ``code``, which go together (9015 otherwise)."""
+def phone_and_code(body: dict[str, Any], *, paired: bool = True) -> tuple[str | None, str | None]:
+    """``phone`` and its SMS ``code``, which go together (9015 otherwise; ``paired=False``: each is
+    only checked for what it is)."""
     phone = phone_field(body)
     code = text(body, "code", max_length=16, allow_empty=False)
+    if not paired:
+        return phone, code
     if code is not None and phone is None:
         raise form_invalid("code goes with phone")
     if phone is not None and code is None:
@@ -209,9 +212,9 @@ def update_user(call: Call) -> Any:
 def reset_password(call: Call) -> Any:
     """By e-mail: a reset mail lands in the outbox. By phone: ``phone``, ``code`` and ``new_pwd`` set it now.
 
-    Every field is checked before either happens."""
+    Every field is checked before either happens (phone and code go together only without email)."""
     email = email_field(call.body)
-    phone, code = phone_and_code(call.body)
+    phone, code = phone_and_code(call.body, paired=email is None)
     new_pwd = text(call.body, "new_pwd", max_length=256, allow_empty=False)
     if email is not None:
         user = call.cloud.users.find(call.appid, email=email)
