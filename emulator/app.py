@@ -25,12 +25,12 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 
 def allowed_methods(app: Starlette, path: str) -> list[str]:
-    """Every method some route answers on ``path`` (one path may be split over several routes)."""
-    methods: set[str] = set()
-    for route in app.routes:
-        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
-            methods.update(route.methods)
-    return sorted(methods)
+    """Every method some route answers on ``path`` (one path may be split over several routes; a
+    concrete path hides the templates it matches, see :func:`emulator.api.concrete_paths_first`)."""
+    matching = [route for route in app.routes if isinstance(route, Route) and route.include_in_schema
+                and route.methods and route.path_regex.match(path)]
+    concrete = [route for route in matching if not route.param_convertors]
+    return sorted({method for route in concrete or matching for method in route.methods or ()})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -56,3 +56,12 @@ def test_unknown_route_and_method_get_the_error_shape(client) -> None:
     body = assert_error(client.get("/app/not-a-route", headers=APP_HEADERS), 9999, 404)
     assert "/app/not-a-route" in body["detail_message"]
     assert_error(client.patch("/app/login", headers=APP_HEADERS), 9999, 405)
+
+
+def test_a_concrete_path_wins_over_a_template(client) -> None:
+    """As in OpenAPI: PUT /app/rules/params is a method /app/rules/params does not answer, not a
+    PUT /app/rules/{rule_id} with rule_id "params"."""
+    response = client.put("/app/rules/params", headers=APP_HEADERS, json={})
+    assert_error(response, 9999, 405)
+    assert response.headers["allow"] == "GET, HEAD"
+    assert_error(client.put("/app/rules/abc", headers=APP_HEADERS, json={}), 9004, 400)  # the template's route

@@ -1,15 +1,18 @@
 """Fuzzing with schemathesis against the served ``/openapi.json``: no input breaks the emulator.
 
-Every documented operation is fuzzed (new operations join by being documented), with
-valid and invalid requests, as the logged-in demo user, with path ``did`` values drawn
-from real demo devices as well as generated ones. Every answer must: not be a 5xx, match
-the documented status codes, content types and schemas, and, for errors, be the 9xxx
-body with one of the operation's documented codes and that code's HTTP status. Each
-case starts from the same cloud state (a snapshot), so runs are independent and
-reproducible (fixed seed, derandomized).
+Every documented operation is fuzzed (new operations join by being documented; only
+``/openapi.json`` itself, which schemathesis leaves out, is not), with valid and invalid
+requests, as the logged-in demo user who has one of everything (a group, a scene, a rule,
+scheduler tasks of the three kinds, shares, messages). Path parameters are drawn from the
+real ids as often as generated, so the checks past "unknown" run too. Every answer must:
+not be a 5xx, match the documented status codes, content types and schemas, and, for
+errors, be the 9xxx body with one of the operation's documented codes and that code's
+HTTP status. Each case starts from the same cloud state (a snapshot, on a frozen clock),
+so runs are independent and reproducible (fixed seed, derandomized).
 
-Bounded: ``GIZWITS_FUZZ_EXAMPLES`` examples per operation and phase (default 25); raise it
-for a deeper run. Checks left out, and why:
+Bounded: ``GIZWITS_FUZZ_EXAMPLES`` examples per operation and phase (default 10, about
+4,400 cases in 25 s, most of them from schemathesis' coverage phase, which does not depend
+on it); raise it for a deeper run. Checks left out, and why:
 
 - ``ignored_auth`` expects 401/403 without credentials; the Gizwits table answers 9003 /
   9004 / 9006 with HTTP 400 (seed 002), which the custom check below holds to.
@@ -26,31 +29,43 @@ import os
 from collections import Counter
 from typing import Any
 
+import jsonschema
 import pytest
 import schemathesis
+from clocked import PILOTE2_PK, T0, cloud_at
+from conftest import login, user_headers
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
+from support_users import FRIEND_EMAIL
+from support_world import make_everything
 
 from emulator.app import create_app
-from emulator.cloud.cloud import Cloud
-from emulator.config import HEATZY_APP_ID, EmulatorConfig
 from emulator.errors import ERRORS
 
-MAX_EXAMPLES = int(os.environ.get("GIZWITS_FUZZ_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("GIZWITS_FUZZ_EXAMPLES", "10"))
 
-CLOUD = Cloud(EmulatorConfig(seed=1))
+CLOUD = cloud_at(T0)
 APP = create_app(cloud=CLOUD)
 with TestClient(APP) as _client:
-    _login = _client.post("/app/login", headers={"X-Gizwits-Application-Id": HEATZY_APP_ID},
-                          json={"username": "demo@heatzy.test", "password": "heatzy-demo"})
-TOKEN: str = _login.json()["token"]
-HEADERS = {"X-Gizwits-Application-Id": HEATZY_APP_ID, "X-Gizwits-User-token": TOKEN}
+    HEADERS = user_headers(login(_client)["token"])
+    _dids = {d["product_name"]: d["did"] for d in _client.get("/app/bindings", headers=HEADERS).json()["devices"]}
+    _made = make_everything(_client, HEADERS, _dids["Pilote2"], _dids["Pilote_Pro"], _dids["Pilote_Soc"],
+                            FRIEND_EMAIL)
+    _qr = _client.post("/app/sharing", headers=HEADERS, json={"type": 1, "did": _dids["Glow_Simple"]}).json()
+    _messages = _client.get("/app/messages?type=1", headers=HEADERS).json()["objects"]
 STATE = CLOUD.snapshot()
-#: Bound demo devices of three families and the unbound spare, so checks past 9014 run too.
-REAL_DIDS = sorted({b.did for b in CLOUD.bindings})[:3] + [
-    d.did for d in CLOUD.devices if not CLOUD.bindings.of_device(d.did)
-]
+#: Real values of path parameters (bound demo devices of four families and the unbound spare, what the
+#: demo user made), drawn as often as generated ones, so the checks past "unknown" run too.
+REAL_PATH_VALUES: dict[str, list[str]] = {
+    "did": [*(_dids[name] for name in ("Heatzy", "Pilote2", "Pilote_Soc", "Bloom")),
+            *(d.did for d in CLOUD.devices if not CLOUD.bindings.of_device(d.did))],
+    "id": [*(_made[name] for name in ("group", "scene", "device_task", "common_task", "general_task", "share")),
+           *(m["id"] for m in _messages)],
+    "rule_id": [_made["rule"]],
+    "code": [_qr["qr_content"].rsplit("=", 1)[1]],
+    "product_key": [PILOTE2_PK],
+}
 
 CONFIG = SchemathesisConfig.from_dict({
     "seed": 1,
@@ -64,9 +79,21 @@ DOCUMENT: dict[str, Any] = schema.raw_schema
 
 @schema.hook
 def flatmap_path_parameters(context: Any, parameters: dict[str, Any] | None) -> Any:
-    if parameters and "did" in parameters:
-        return st.sampled_from([parameters, *({**parameters, "did": did} for did in REAL_DIDS)])
-    return st.just(parameters)
+    """Each path parameter: the generated value or a real one (half the time), valid for the parameter's
+    schema exactly when the generated one is, so a case meant to be refused stays one."""
+    if not parameters:
+        return st.just(parameters)
+    schemas = {p["name"]: p["schema"] for p in context.operation.definition.raw.get("parameters", ())
+               if p.get("in") == "path"}
+
+    def fits(name: str, value: Any) -> bool:
+        return jsonschema.Draft202012Validator(schemas.get(name, {})).is_valid(value)
+
+    def choices(name: str, value: Any) -> Any:
+        real = [r for r in REAL_PATH_VALUES.get(name, ()) if fits(name, r) == fits(name, value)]
+        return st.one_of(st.just(value), st.sampled_from(real)) if real else st.just(value)
+
+    return st.fixed_dictionaries({name: choices(name, value) for name, value in parameters.items()})
 
 
 @schema.hook

@@ -1,9 +1,12 @@
 """The OpenAPI document stays true: every routed operation is documented, every documented
-operation is routed, the document is valid OpenAPI 3.1, and what it says about security,
-bodies and errors matches what the routes do."""
+operation is routed, the document is valid OpenAPI 3.1, every operation is complete (an
+operationId, a summary, tags, a success answer), and what it says about security, bodies
+and errors matches what the routes do. (What the operations answer is checked against it
+in ``test_openapi_answers.py``.)"""
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -13,7 +16,18 @@ from starlette.testclient import TestClient
 
 from emulator.api import MODULES
 from emulator.api.http import endpoint_info
-from emulator.api.openapi import ERROR_CODES_KEY, SECURITY, document
+from emulator.api.openapi import (
+    ERROR_CODES_KEY,
+    FORM_MEDIA_TYPE,
+    SECURITY,
+    build_document,
+    document,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    ref,
+)
 from emulator.errors import ERRORS
 
 #: The test control plane has its own document.
@@ -67,6 +81,16 @@ def test_operation_ids_are_unique() -> None:
 
 
 @pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
+def test_every_operation_is_complete(path: str, method: str) -> None:
+    op = documented_operations()[(path, method)]
+    assert op["operationId"] and op["summary"] and op["tags"]
+    successes = [status for status in op["responses"] if status.startswith("2")]
+    assert len(successes) == 1, f"{method} {path} documents {successes}"
+    for name in (p["name"] for p in op.get("parameters", ()) if p["in"] == "path"):
+        assert f"{{{name}}}" in path
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
 def test_security_and_body_match_the_route(path: str, method: str) -> None:
     op = documented_operations()[(path, method)]
     info = endpoint_info(routed_operations()[(path, method)])
@@ -74,8 +98,13 @@ def test_security_and_body_match_the_route(path: str, method: str) -> None:
     assert op["security"] == SECURITY[info.auth]
     if info.body == "none":
         assert "requestBody" not in op
-    else:
-        assert op["requestBody"]["required"] is (info.body == "required")
+        return
+    body = op["requestBody"]
+    assert body["required"] is (info.body in ("required", "form"))
+    assert list(body["content"]) == [FORM_MEDIA_TYPE if info.body == "form" else "application/json"]
+    if info.body == "form":  # a urlencoded form carries text only
+        schema = body["content"][FORM_MEDIA_TYPE]["schema"]
+        assert all(prop.get("type") == "string" for prop in schema["properties"].values()), schema
 
 
 @pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
@@ -87,6 +116,40 @@ def test_every_error_code_has_its_status_documented(path: str, method: str) -> N
         response = op["responses"][str(ERRORS[code].status)]
         assert response["$ref"] == "#/components/responses/Error"
         assert str(code) in response["description"]
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(documented_operations()))
+def test_every_error_response_names_its_codes(path: str, method: str) -> None:
+    """Each error response lists exactly the operation's codes of its HTTP status."""
+    op = documented_operations()[(path, method)]
+    for status, response in op["responses"].items():
+        if "$ref" not in response:
+            continue
+        named = [int(part.split()[0]) for part in response["description"].split("; ")]
+        assert all(ERRORS[code].status == int(status) for code in named), (status, named)
+        assert sorted(named) == [code for code in op[ERROR_CODES_KEY] if ERRORS[code].status == int(status)]
+
+
+def test_optional_request_fields_take_null() -> None:
+    """The body helpers read null as "not given": the document says so for every optional field."""
+    schemas = document()["components"]["schemas"]
+    assert schemas["LoginForm"]["properties"]["lang"]["type"] == ["string", "null"]
+    assert schemas["LoginForm"]["properties"]["username"]["type"] == "string"
+    task = schemas["SceneTaskForm"]["properties"]  # reached through SceneForm.tasks
+    assert task["time"]["type"] == ["integer", "null"] and None not in task["task_type"]["enum"]  # required
+    bind = document()["paths"]["/app/bind_latest"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert bind["properties"]["set_owner"]["enum"] == [0, 1, None]  # an inline request schema
+
+
+def test_a_schema_is_never_both_request_and_response() -> None:
+    """Request schemas are loosened (optional fields take null): sharing one with a response would loosen it too."""
+    module = ModuleType("shared_schema")
+    module.SCHEMAS = {"Thing": obj({"name": {"type": "string"}})}  # type: ignore[attr-defined]
+    module.SPEC = {"/thing": {"put": operation(  # type: ignore[attr-defined]
+        "put_thing", "Put a thing", tags=["x"], body=json_body(ref("Thing")),
+        responses={200: json_response(ref("Thing"))})}}
+    with pytest.raises(ValueError, match="Thing"):
+        build_document([module])
 
 
 def test_every_reference_resolves() -> None:

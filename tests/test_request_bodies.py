@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import APP_HEADERS, assert_error
 
 CREDENTIALS = '{"username": "demo@heatzy.test", "password": "heatzy-demo"}'
@@ -48,3 +49,11 @@ def test_invalid_utf8_and_deep_nesting_are_9015(client) -> None:
     assert_error(client.post("/app/login", headers=APP_HEADERS, content=b'{"username": "\xff"}'), 9015, 400)
     deep = "[" * 100_000 + "]" * 100_000
     assert_error(client.post("/app/login", headers=APP_HEADERS, content=deep), 9015, 400)
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"-1e400"])
+def test_numbers_json_cannot_carry_are_9015(client, number: bytes) -> None:
+    """Python's parser takes them, but no answer could carry them back (a stored NaN would break every
+    later listing of what holds it)."""
+    body = b'{"username": "demo@heatzy.test", "password": "x", "lang": ' + number + b"}"
+    assert_error(client.post("/app/login", headers=APP_HEADERS, content=body), 9015, 400)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route
 
 from . import (
     aggregation,
@@ -37,4 +39,24 @@ MODULES = (
 
 
 def routes() -> list[BaseRoute]:
-    return [route for module in MODULES for route in module.ROUTES]
+    found = [route for module in MODULES for route in module.ROUTES]
+    return [*concrete_paths_first(found), *found]
+
+
+async def _method_not_allowed(request: Request) -> None:
+    raise HTTPException(405)
+
+
+def concrete_paths_first(found: list[BaseRoute]) -> list[Route]:
+    """A concrete path is matched before a template, as in OpenAPI: ``PUT /app/rules/params`` is
+    405 (``/app/rules/params`` answers GET only), not ``PUT /app/rules/{rule_id}`` with rule_id
+    "params". One route per such path answers the template's other methods with 405."""
+    plain = [r for r in found if isinstance(r, Route) and not r.param_convertors]
+    templates = [r for r in found if isinstance(r, Route) and r.param_convertors]
+    guards = []
+    for path in dict.fromkeys(r.path for r in plain):
+        answered = {m for r in plain if r.path == path for m in r.methods or ()}
+        shadowed = {m for r in templates if r.path_regex.match(path) for m in r.methods or ()} - answered
+        if shadowed:
+            guards.append(Route(path, _method_not_allowed, methods=sorted(shadowed), include_in_schema=False))
+    return guards

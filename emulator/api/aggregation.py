@@ -18,9 +18,7 @@ from ..cloud.aggregation import AGGREGATORS, UNITS, aggregate
 from ..errors import form_invalid
 from ..timefmt import utc_iso
 from .http import Call, endpoint
-from .spec import INTEGER, STRING, array, obj, operation, path_param, query_param, ref
-
-TAG = "Advanced data"
+from .openapi import INTEGER, STRING, UTC_Z, array, json_response, obj, operation, path_param, query_param, ref
 
 
 def _number_text(value: float) -> str:
@@ -56,7 +54,8 @@ def agg_data(call: Call) -> Any:
     aggregator = _required(call, "aggregator")
     if aggregator not in AGGREGATORS:
         raise form_invalid(f"aggregator must be one of {list(AGGREGATORS)}")
-    unit = _required(call, "unit").upper()
+    unit = _required(call, "unit")
+    unit = unit.upper() if unit.isascii() else unit  # "hourſ".upper() is "HOURS" too
     if unit not in UNITS:
         raise form_invalid(f"unit must be one of {list(UNITS)}")
     end = end_ts / 1000 if end_ts is not None else call.now
@@ -74,30 +73,44 @@ def agg_data(call: Call) -> Any:
 
 ROUTES = [Route("/app/devdata/{did}/agg_data", agg_data, methods=["GET"])]
 
+# -- OpenAPI ------------------------------------------------------------------------------------
+_TAGS = ["aggregation"]
+#: The units, in any (ASCII) case.
+_UNIT_PATTERN = "^(" + "|".join("".join(f"[{c}{c.lower()}]" for c in unit) for unit in UNITS) + ")$"
+_NATURAL = {"type": "integer", "minimum": 0}
+
 SCHEMAS: dict[str, Any] = {
     "AggData": obj({
-        "query": obj({"aggregator": STRING, "end_ts": {"type": ["integer", "null"]}, "start_ts": INTEGER,
-                      "attrs": STRING, "unit": STRING, "did": STRING}),
-        "data": array(obj({"datatime": STRING, "uid": STRING, "product_key": STRING,
-                           "attrs": {"type": "object", "additionalProperties": STRING}})),
-    }, ["query", "data"]),
+        "query": obj({"aggregator": {"enum": list(AGGREGATORS)}, "end_ts": {"type": ["integer", "null"]},
+                      "start_ts": INTEGER, "attrs": STRING, "unit": {"enum": list(UNITS)}, "did": STRING},
+                     ("aggregator", "end_ts", "start_ts", "attrs", "unit", "did"),
+                     description="the request, echoed (end_ts null when not given)"),
+        "data": array(obj({"datatime": {**UTC_Z, "description": "the period's start"}, "uid": STRING,
+                           "product_key": STRING,
+                           "attrs": {"type": "object", "additionalProperties": STRING,
+                                     "description": "data point -> value, as a string (at most two decimals)"}},
+                          ("datatime", "uid", "product_key", "attrs"))),
+    }, ("query", "data")),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/devdata/{did}/agg_data": {
         "get": operation(
-            "Aggregate a device's numeric data points per period", tag=TAG, ok=ref("AggData"),
-            errors=(9014, 9017),
+            "agg_data", "Aggregate a device's numeric data points per period", tags=_TAGS, errors=(9014, 9017),
             description="Every report is a sample of every data point (values carried forward between reports); "
                         "periods are calendar hours/days/weeks (Monday)/months in UTC.",
             parameters=[
                 path_param("did", "device id"),
-                query_param("start_ts", "start, in milliseconds", {"type": "integer", "minimum": 0}, required=True),
-                query_param("end_ts", "end, in milliseconds (default: now)", {"type": "integer", "minimum": 0}),
-                query_param("attrs", "numeric data point names, comma-separated", STRING, required=True),
-                query_param("aggregator", "how to combine", {"enum": list(AGGREGATORS)}, required=True),
-                query_param("unit", "period", {"enum": list(UNITS)}, required=True),
+                query_param("start_ts", "start, in milliseconds", _NATURAL, required=True),
+                query_param("end_ts", "end, in milliseconds (default: now); not before start_ts", _NATURAL),
+                query_param("attrs", "numeric data point names, comma-separated", {"type": "string", "minLength": 1},
+                            required=True),
+                query_param("aggregator", "how to combine", {"type": "string", "enum": list(AGGREGATORS)},
+                            required=True),
+                query_param("unit", f"the period: {', '.join(UNITS)} (any case)",
+                            {"type": "string", "pattern": _UNIT_PATTERN}, required=True),
             ],
+            responses={200: json_response(ref("AggData"))},
         ),
     },
 }

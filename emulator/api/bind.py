@@ -24,7 +24,7 @@ from ..devices import Device
 from ..errors import ApiError, form_invalid
 from .bindings import set_owner_field
 from .http import Call, Reply, endpoint, field, text
-from .specs import STRING, obj, operation
+from .openapi import STRING, array, form, json_body, json_response, obj, operation, ref, text_field
 
 MAX_DEVICES = 100
 
@@ -95,30 +95,35 @@ ROUTES = [
     Route("/app/bindings", bind_by_passcode, methods=["POST"]),
 ]
 
-TAG = "Binding Management"
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["bindings"]
 _SET_OWNER = {"type": "integer", "enum": [0, 1], "default": 0,
               "description": "1: the first binder of a device of a sharing product becomes its owner"}
-_DID_LIST = {"type": "array", "items": STRING}
+_DIDS = array(STRING)
+_QR_EXAMPLE = "product_key=51d16c22a5f74280bc3cfe9ebcdc6402&mac=a0b1c2d3e4f5"
+
 SPEC = {
     "/app/bind_latest": {
         "post": operation(
-            "Bind a device by the content of its QR code", tag=TAG, status=201,
+            "bind_latest", "Bind a device by the content of its QR code", tags=_TAGS,
+            errors=(9002, 9014, 9016, 9040, 9092),
             description="qr_content: product_key=...&mac=... or product_key=...&did=...&passcode=... "
                         "(optionally after a URL and ?).",
-            body=obj({"qr_content": STRING, "set_owner": _SET_OWNER}, required=("qr_content",)),
-            response=obj({}), response_description="bound",
-            errors=(9002, 9014, 9016, 9040, 9092),
+            body=json_body(form({"qr_content": text_field(2048, blank=False), "set_owner": _SET_OWNER},
+                                ("qr_content",), example={"qr_content": _QR_EXAMPLE})),
+            responses={201: json_response(ref("Empty"), "bound")},
         ),
     },
     "/app/bindings": {
         "post": operation(
-            "Bind devices by did and passcode (legacy)", tag=TAG,
-            description="A device that has an owner is listed under failed.",
-            body=obj({"devices": {"type": "array", "minItems": 1, "items": obj(
-                {"did": STRING, "passcode": STRING, "remark": STRING, "dev_alias": STRING},
-                required=("did", "passcode"))}}, required=("devices",)),
-            response=obj({"success": _DID_LIST, "failed": _DID_LIST}, required=("success", "failed")),
-            errors=(9016,),
+            "bind_by_passcode", "Bind devices by did and passcode (legacy)", tags=_TAGS, errors=(9016,),
+            description="Every did and passcode is checked first: one wrong pair is 9016 and nothing is bound. "
+                        "A device that has an owner is listed under failed.",
+            body=json_body(form({"devices": array(form(
+                {"did": text_field(64), "passcode": text_field(64), "remark": text_field(1024),
+                 "dev_alias": text_field(128)}, ("did", "passcode")), minItems=1, maxItems=MAX_DEVICES)},
+                ("devices",))),
+            responses={200: json_response(obj({"success": _DIDS, "failed": _DIDS}, ("success", "failed")))},
         ),
     },
 }

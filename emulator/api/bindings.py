@@ -9,7 +9,21 @@ from starlette.routing import Route
 
 from ..errors import ApiError, form_invalid
 from .http import Call, Reply, endpoint, field, string_list, text
-from .openapi import flag_param, header_param, json_body, json_response, operation, paging_params, path_param, ref
+from .openapi import (
+    STRING,
+    array,
+    flag_param,
+    form,
+    header_param,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    ref,
+    text_field,
+)
 from .render import DEVICE_DETAILS, DEVICE_ITEM, binding_entry
 
 #: ``X-Gizwits-Timestamp`` may differ from the cloud's time by at most this much.
@@ -118,71 +132,39 @@ _TAGS = ["bindings"]
 _DID = path_param("did", "device id")
 
 _BINDING_FIELDS: dict[str, Any] = {
-    "remark": {"type": "string", "maxLength": 1024, "pattern": "^[^\\x00]*$"},
-    "dev_alias": {"type": "string", "maxLength": 128, "pattern": "^[^\\x00]*$"},
-    "dev_label": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 256}},
+    "remark": text_field(1024),
+    "dev_alias": text_field(128),
+    "dev_label": array({"type": "string", "maxLength": 256}, maxItems=100),
 }
 
 SCHEMAS: dict[str, Any] = {
     "DeviceItem": DEVICE_ITEM,
     "DeviceDetails": DEVICE_DETAILS,
-    "DeviceList": {
-        "type": "object",
-        "required": ["devices"],
-        "additionalProperties": False,
-        "properties": {"devices": {"type": "array", "items": ref("DeviceItem")}},
-    },
+    "DeviceList": obj({"devices": array(ref("DeviceItem"))}, ("devices",)),
     "BindingForm": {
-        "type": "object",
-        "examples": [{"dev_alias": "Salon", "remark": ""}],
-        "description": "At least one of remark, dev_alias, dev_label.",
+        **form(_BINDING_FIELDS, description="At least one of remark, dev_alias, dev_label.",
+               example={"dev_alias": "Salon", "remark": ""}),
         "minProperties": 1,
         "anyOf": [{"required": ["remark"]}, {"required": ["dev_alias"]}, {"required": ["dev_label"]}],
-        "properties": _BINDING_FIELDS,
     },
-    "Binding": {
-        "type": "object",
-        "required": ["remark", "dev_label", "dev_alias"],
-        "additionalProperties": False,
-        "properties": {"remark": {"type": "string"}, "dev_label": {"type": "array", "items": {"type": "string"}},
-                       "dev_alias": {"type": "string"}},
-    },
-    "UnbindForm": {
-        "type": "object",
-        "examples": [{"devices": [{"did": "G4bswhyi45QARPAgFhTHH7"}]}],
-        "required": ["devices"],
-        "properties": {
-            "devices": {
-                "type": "array",
-                "items": {"type": "object", "required": ["did"], "properties": {"did": {"type": "string"}}},
-            }
-        },
-    },
-    "UnbindResult": {
-        "type": "object",
-        "required": ["failed", "success"],
-        "additionalProperties": False,
-        "properties": {"failed": {"type": "array", "items": {"type": "string"}},
-                       "success": {"type": "array", "items": {"type": "string"}}},
-    },
-    "BindMacForm": {
-        "type": "object",
-        "examples": [{"product_key": "51d16c22a5f74280bc3cfe9ebcdc6402", "mac": "a0b1c2d3e4f5", "dev_alias": "Salon"}],
-        "required": ["product_key", "mac"],
-        "properties": {
-            "product_key": {"type": "string", "maxLength": 64, "pattern": "^[^\\x00]*$"},
-            "mac": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\\x00]*\\S[^\\x00]*$"},
-            "remark": _BINDING_FIELDS["remark"],
-            "dev_alias": _BINDING_FIELDS["dev_alias"],
-            "set_owner": {"type": "integer", "enum": [0, 1], "default": 0},
-        },
-    },
+    "Binding": obj({"remark": STRING, "dev_label": array(STRING), "dev_alias": STRING},
+                   ("remark", "dev_label", "dev_alias")),
+    "UnbindForm": form({"devices": array(form({"did": STRING}, ("did",)))}, ("devices",),
+                       example={"devices": [{"did": "G4bswhyi45QARPAgFhTHH7"}]}),
+    "UnbindResult": obj({"failed": array(STRING), "success": array(STRING)}, ("failed", "success")),
+    "BindMacForm": form({
+        "product_key": text_field(64), "mac": text_field(64, blank=False),
+        "remark": _BINDING_FIELDS["remark"], "dev_alias": _BINDING_FIELDS["dev_alias"],
+        "set_owner": {"type": "integer", "enum": [0, 1], "default": 0,
+                      "description": "1: the first binder of a device of a sharing product becomes its owner"},
+    }, ("product_key", "mac"),
+        example={"product_key": "51d16c22a5f74280bc3cfe9ebcdc6402", "mac": "a0b1c2d3e4f5", "dev_alias": "Salon"}),
 }
 
 SPEC: dict[str, Any] = {
     "/app/bindings": {
         "get": operation(
-            "list_bindings", "The devices bound to the user, oldest binding first", tags=_TAGS,
+            "list_bindings", "The devices bound to the user, newest binding first", tags=_TAGS,
             parameters=[
                 *paging_params(),
                 flag_param("show_disabled", "also list disabled devices"),
@@ -207,7 +189,7 @@ SPEC: dict[str, Any] = {
     },
     "/app/bind_mac": {
         "post": operation(
-            "bind_mac", "Bind a device by product key and MAC", tags=_TAGS, errors=(9002, 9014, 9043, 9044),
+            "bind_mac", "Bind a device by product key and MAC", tags=_TAGS, errors=(9002, 9014, 9043, 9044, 9092),
             description="Signed: `X-Gizwits-Signature` is lower(md5(product_secret + X-Gizwits-Timestamp)); "
                         "the timestamp may be at most 5 minutes away from the cloud's time.",
             parameters=[

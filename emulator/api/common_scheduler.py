@@ -16,10 +16,21 @@ from starlette.routing import Route
 from ..cloud.common_schedulers import TARGETS, CommonTask, plan, remove, replan
 from ..errors import form_invalid
 from .http import Call, Reply, endpoint, text
-from .scheduler import FORM_FIELDS, parse_task_command, parse_timing
-from .spec import PAGING, STRING, array, obj, operation, path_param, query_param, ref
-
-TAG = "Common scheduler"
+from .openapi import (
+    STRING,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    query_param,
+    ref,
+    text_field,
+)
+from .scheduler import COMMAND_FIELDS, FORM_FIELDS, TIMING_FIELDS, given, parse_task_command, parse_timing
 
 
 def _target(call: Call, body: dict[str, Any]) -> dict[str, Any]:
@@ -67,12 +78,12 @@ def create_task(call: Call) -> Any:
 @endpoint(auth="user", body="required")
 def update_task(call: Call) -> Any:
     task = _task(call)
-    merged: dict[str, Any] = {name: getattr(task, name) for name in (*FORM_FIELDS, *TARGETS)}
-    merged = {k: v for k, v in merged.items() if v is not None}
-    if any(name in call.body for name in TARGETS):
+    merged = given({name: getattr(task, name) for name in (*FORM_FIELDS, *TARGETS)})
+    changes = given(call.body)
+    if any(name in changes for name in TARGETS):
         for name in TARGETS:
             merged.pop(name)
-    merged.update(call.body)
+    merged.update(changes)
     form = {**parse_timing(merged), **_target(call, merged)}
     call.cloud.common_schedulers.update(task, form)
     replan(call.cloud, task, call.now)
@@ -93,39 +104,45 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
-_DATE = {"type": "string", "format": "date"}
-_TIMING = {
-    "time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "UTC"},
-    "repeat": {"type": "string", "description": '"none", "day", or weekdays like "mon,tue"'},
-    "date": _DATE, "days": array({"type": "integer", "minimum": 1, "maximum": 31}),
-    "start_date": _DATE, "end_date": _DATE, "enabled": {"type": "boolean"}, "remark": STRING,
-    "attrs": {"type": "object"}, "raw": {"type": "string", "pattern": "^([0-9a-fA-F]{2})*$"},
-}
-_TARGETS = {"did": STRING, "group_id": STRING, "scene_id": STRING}
-_ID_BODY = obj({"id": STRING}, ["id"])
+_TAGS = ["common scheduler"]
+_ID = path_param("id", "task id")
+_TARGETS = {name: text_field(64) for name in TARGETS}
+_ID_BODY = obj({"id": STRING}, ("id",))
+#: The target: device unknown (9014) or not the user's (9017), scene unknown (9220) or another
+#: user's (9221), command invalid (9025); an unknown group is 9015 with a detail.
 _ERRORS = (9014, 9017, 9025, 9220, 9221)
+_FIELDS = {**TIMING_FIELDS, **COMMAND_FIELDS, **_TARGETS}
 
 SCHEMAS: dict[str, Any] = {
-    "CommonSchedulerForm": obj({**_TIMING, **_TARGETS}, ["time", "repeat"]),
-    "CommonSchedulerTask": obj({
-        **_TIMING, **_TARGETS, "id": STRING, "product_key": STRING, "created_at": STRING,
-    }, ["id", "created_at", "time", "repeat", "did", "group_id", "scene_id", "product_key", "attrs", "raw",
-        "enabled", "days", "date", "remark"]),
+    "CommonSchedulerForm": form(
+        _FIELDS, ("time", "repeat"),
+        description="The target is the first of did, group_id, scene_id given (not empty). Device and group tasks "
+                    "need attrs or raw; a scene task runs the scene.",
+        example={"time": "05:00", "repeat": "mon,fri", "scene_id": "5f3e1c2b9a8d7e6f5a4b3c2d"},
+    ),
+    "CommonSchedulerUpdate": form(
+        _FIELDS, description="The fields to change; naming a target replaces the task's target.",
+        example={"enabled": False},
+    ),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/common_scheduler": {
         "get": operation(
-            "List the user's common scheduler tasks", tag=TAG, ok=array(ref("CommonSchedulerTask")),
-            parameters=[*(query_param(n, f"only the tasks aimed at this {n}", STRING) for n in _TARGETS), *PAGING],
+            "list_common_tasks", "The user's common scheduler tasks, oldest first", tags=_TAGS,
+            parameters=[*(query_param(name, f"only the tasks aimed at this {name}", STRING) for name in TARGETS),
+                        *paging_params()],
+            responses={200: json_response(array(ref("SchedulerTask")))},
         ),
-        "post": operation("Create a task aimed at a device, a group or a scene", tag=TAG, status=201, ok=_ID_BODY,
-                          body=ref("CommonSchedulerForm"), errors=_ERRORS),
+        "post": operation("create_common_task", "Create a task aimed at a device, a group or a scene", tags=_TAGS,
+                          errors=_ERRORS, body=json_body(ref("CommonSchedulerForm")),
+                          responses={201: json_response(_ID_BODY, "the new task's id")}),
     },
     "/app/common_scheduler/{id}": {
-        "put": operation("Update a common scheduler task", tag=TAG, ok=_ID_BODY, body=ref("CommonSchedulerForm"),
-                         parameters=[path_param("id", "task id")], errors=(*_ERRORS, 9030)),
-        "delete": operation("Delete a common scheduler task", tag=TAG, ok=obj({}),
-                            parameters=[path_param("id", "task id")], errors=(9030,)),
+        "put": operation("update_common_task", "Change a common scheduler task", tags=_TAGS,
+                         errors=(*_ERRORS, 9030), parameters=[_ID], body=json_body(ref("CommonSchedulerUpdate")),
+                         responses={200: json_response(_ID_BODY)}),
+        "delete": operation("delete_common_task", "Delete a common scheduler task", tags=_TAGS, errors=(9030,),
+                            parameters=[_ID], responses={200: json_response(ref("Empty"))}),
     },
 }

@@ -18,7 +18,6 @@ Errors are the usual JSON 9xxx bodies. No application id or token is involved.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from typing import Any
 
@@ -29,11 +28,9 @@ from ..cloud import device_side
 from ..cloud.registry import normalize_mac
 from ..errors import ApiError, form_invalid
 from .http import Call, endpoint, parse_form, text
+from .openapi import form, form_body, operation, path_param, text_field, text_response
 from .render import MQTT_PORT, MQTTS_PORT
-from .spec import STRING, obj, operation, path_param
 
-TAG = "Device side"
-FORM = "application/x-www-form-urlencoded"
 _MAC = re.compile(r"^[0-9a-f]{12}$")
 _HEX = re.compile(r"^([0-9a-fA-F]{2})+$")
 
@@ -83,7 +80,7 @@ def _ciphertext(data: str) -> tuple[bytes, bool]:
         return bytes.fromhex(data), True
     try:
         return base64.b64decode(data.replace(" ", "+").replace("-", "+").replace("_", "/"), validate=True), False
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or text that is not ASCII
         raise form_invalid("data must be the AES ciphertext written in hex or base64") from None
 
 
@@ -122,39 +119,44 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
-_TEXT = {"type": "string"}
-_IDENTITY = {"mac": {"type": "string", "description": "12 hex digits"}, "passcode": STRING,
-             "type": {"enum": list(device_side.DEVICE_TYPES)}}
+_TAGS = ["device side"]
+#: What ``normalize_mac`` may turn into 12 hex digits (the pattern does not count them).
+_MAC_FIELD = {"type": "string", "maxLength": 32, "pattern": "^[0-9A-Fa-f:\\s-]*$",
+              "description": "12 hex digits, any case, \":\" or \"-\" between them (a0b1c2d3e4f5, A0:B1:C2:D3:E4:F5)"}
+_TYPE = {"type": "string", "enum": [*device_side.DEVICE_TYPES, ""], "default": "normal", "description": "\"\": normal"}
 
 SPEC: dict[str, dict[str, Any]] = {
     "/dev/devices": {
         "post": operation(
-            "A device registers and gets its did", tag=TAG, auth="none", status=201, ok=_TEXT, ok_type="text/plain",
-            ok_description="did=<did>", body_type=FORM, errors=(9002, 9048),
-            body=obj({"product_key": STRING, **_IDENTITY}, ["product_key", "mac", "passcode"]),
+            "register_device", "A device registers and gets its did", tags=_TAGS, errors=(9002, 9048),
+            body=form_body(form({"product_key": text_field(64, blank=False), "mac": _MAC_FIELD,
+                                 "passcode": text_field(32, blank=False), "type": _TYPE},
+                                ("product_key", "mac", "passcode"))),
             description="The same MAC and passcode give the same did again; a new passcode (a reset device) "
                         "gives a new did.",
+            responses={201: text_response("did=<did>")},
         ),
         "delete": operation(
-            "A device deregisters a did", tag=TAG, auth="none", ok=_TEXT, ok_type="text/plain", body_type=FORM,
-            errors=(9016, 9048), body=obj({"did": STRING, "passcode": STRING}, ["did", "passcode"]),
+            "deregister_device", "A device deregisters its did", tags=_TAGS, errors=(9016, 9048),
+            body=form_body(form({"did": text_field(64), "passcode": text_field(32)}, ("did", "passcode"))),
+            responses={200: text_response("deregistered (an empty body)")},
         ),
     },
     "/dev/devices/{did}": {
         "get": operation(
-            "A device asks for its M2M server", tag=TAG, auth="none", ok=_TEXT, ok_type="text/plain",
-            ok_description="host=<host>&port=1883&server_ts=<unix time>&port_s=8883",
-            parameters=[path_param("did", "device id")], errors=(9014, 9048),
+            "provision_device", "A device asks for its M2M server", tags=_TAGS, errors=(9014, 9048),
+            parameters=[path_param("did", "device id")],
+            responses={200: text_response("host=<host>&port=1883&server_ts=<unix time>&port_s=8883")},
         ),
     },
     "/dev/{product_key}/device": {
         "post": operation(
-            "A device registers with an encrypted form", tag=TAG, auth="none", status=201, ok=_TEXT,
-            ok_type="text/plain", ok_description="AES-128-ECB ciphertext of did=<did>, hex or base64 like the request",
-            parameters=[path_param("product_key", "product key")], body_type=FORM, errors=(9002,),
-            body=obj({"data": {"type": "string", "description": "AES-128-ECB (PKCS#7, key = product secret) "
-                                                                "ciphertext of mac=..&passcode=..&type=..&extra=.."}},
-                     ["data"]),
+            "register_device_encrypted", "A device registers with an encrypted form", tags=_TAGS, errors=(9002,),
+            parameters=[path_param("product_key", "product key")],
+            body=form_body(form({"data": {**text_field(4096), "description": (
+                "AES-128-ECB (PKCS#7, key = product secret) ciphertext of mac=..&passcode=..&type=..&extra=.., "
+                "in hex or base64")}}, ("data",))),
+            responses={201: text_response("AES-128-ECB ciphertext of did=<did>, in hex or base64 like the request")},
         ),
     },
 }

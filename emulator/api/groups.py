@@ -10,6 +10,7 @@ command is checked against the product first (9025, nothing sent).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.routing import Route
@@ -21,15 +22,33 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 from .devices import parse_command
 from .http import Call, Reply, endpoint, field, text
-from .spec import DATE_TIME, INTEGER, STRING, array, obj, operation, path_param, query_param, ref
+from .openapi import (
+    BOOLEAN,
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    UTC_Z,
+    array,
+    flag_param,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    path_param,
+    ref,
+    text_field,
+)
 
-TAG = "Device groups"
 MAX_MULTICAST_ID = 65534
+#: ASCII digits (``str.isdigit`` also takes digits ``int`` refuses, such as "²"); "" is no multicast id.
+MULTICAST_ID_PATTERN = "^[0-9]{0,5}$"
+_MULTICAST_ID = re.compile(MULTICAST_ID_PATTERN)
 
 
 def _multicast_id(body: dict[str, Any]) -> str:
     value = text(body, "multicast_id", max_length=5) or ""
-    if value and (not value.isdigit() or int(value) > MAX_MULTICAST_ID):
+    if value and (not _MULTICAST_ID.fullmatch(value) or int(value) > MAX_MULTICAST_ID):
         raise form_invalid(f"multicast_id must be an integer string 0..{MAX_MULTICAST_ID}, got {value!r}")
     return value
 
@@ -162,65 +181,81 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
+_TAGS = ["groups"]
 _ID = path_param("id", "group id")
-_DIDS = obj({"dids": array(STRING)}, ["dids"])
-_NULL = {"type": "null"}
+_GROUP_NAME = text_field(128, blank=False)
+_DIDS_FORM = json_body(form({"dids": array(STRING)}, ("dids",), example={"dids": ["G4bswhyi45QARPAgFhTHH7"]}))
+_NULL = json_response({"type": "null"}, "done (the body is null, as in Heatzy's captures)")
+#: The docs name no error for an unknown group (or another user's): 9015 with a detail.
 _UNKNOWN_GROUP = "An unknown group (or another user's) is 9015 with a detail: the docs name no error for it."
 
 SCHEMAS: dict[str, Any] = {
     "Group": obj({
-        "remark": STRING, "gw_did": {"type": ["string", "null"]}, "multicast_id": STRING,
-        "updated_at": DATE_TIME,
-        "created_at": DATE_TIME, "verbose_name": STRING,
+        "remark": STRING, "gw_did": NULLABLE_STRING, "multicast_id": STRING, "updated_at": UTC_Z,
+        "created_at": UTC_Z, "verbose_name": {**STRING, "description": "the product's name; \"\" without product"},
         "id": STRING, "product_key": STRING, "group_name": STRING,
-    }, ["id", "group_name", "product_key", "verbose_name", "created_at", "updated_at"]),
-    "GroupDevice": obj({
-        "did": STRING, "verbose_name": STRING, "type": STRING,
-        "dev_alias": STRING, "product_key": STRING,
-    }, ["did", "verbose_name", "type", "dev_alias", "product_key"]),
+    }, ("remark", "gw_did", "multicast_id", "updated_at", "created_at", "verbose_name", "id", "product_key",
+        "group_name")),
+    "GroupForm": form({
+        "group_name": _GROUP_NAME,
+        "product_key": {**text_field(64), "description": "a single-product group; \"\" or absent: any devices"},
+        "gw_did": text_field(64), "multicast_id": {"type": "string", "pattern": MULTICAST_ID_PATTERN,
+                                                   "description": f"0..{MAX_MULTICAST_ID}, as a string"},
+        "remark": text_field(1024),
+    }, ("group_name",), example={"group_name": "Salon"}),
+    "GroupDevice": obj({"did": STRING, "verbose_name": STRING, "type": STRING, "dev_alias": STRING,
+                        "product_key": STRING}, ("did", "verbose_name", "type", "dev_alias", "product_key")),
     "GroupDeviceChange": obj({
         "failed": array(STRING),
-        "detail": array(obj({"did": STRING, "error_message": STRING,
-                             "error_code": INTEGER, "detail_msg": {"type": ["string", "null"]}})),
+        "detail": array(obj({"did": STRING, "error_message": STRING, "error_code": INTEGER,
+                             "detail_msg": NULLABLE_STRING}, ("did", "error_message", "error_code", "detail_msg")),
+                        description="with show_detail=1: why each failed did failed"),
         "success": array(STRING),
-    }, ["failed", "success"]),
-    "GroupControlResult": obj({"did": STRING, "result": {"type": "boolean"}}, ["did", "result"]),
+    }, ("failed", "success")),
+    "GroupControlResult": obj({"did": STRING, "result": BOOLEAN}, ("did", "result")),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/group": {
-        "get": operation("List the user's groups", tag=TAG, ok=array(ref("Group"))),
+        "get": operation("list_groups", "The user's groups", tags=_TAGS,
+                         responses={200: json_response(array(ref("Group")))}),
         "post": operation(
-            "Create a group", tag=TAG, status=201, ok=obj({"id": STRING}, ["id"]), errors=(9002,),
+            "create_group", "Create a group", tags=_TAGS, errors=(9002,), body=json_body(ref("GroupForm")),
             description="With product_key, a single-product group; without (or \"\"), a group of any devices.",
-            body=obj({"group_name": STRING, "product_key": STRING,
-                      "gw_did": STRING, "multicast_id": {"type": "string", "pattern": "^[0-9]{1,5}$"},
-                      "remark": STRING}, ["group_name"]),
+            responses={201: json_response(obj({"id": STRING}, ("id",)), "the new group's id")},
         ),
     },
     "/app/group/{id}": {
-        "put": operation("Rename a group", tag=TAG, ok=_NULL, parameters=[_ID], description=_UNKNOWN_GROUP,
-                         body=obj({"group_name": STRING}, ["group_name"])),
-        "delete": operation("Delete a group", tag=TAG, ok=_NULL, parameters=[_ID], description=_UNKNOWN_GROUP),
+        "put": operation("rename_group", "Rename a group", tags=_TAGS, parameters=[_ID], description=_UNKNOWN_GROUP,
+                         body=json_body(form({"group_name": _GROUP_NAME}, ("group_name",),
+                                             example={"group_name": "Séjour"})),
+                         responses={200: _NULL}),
+        "delete": operation("delete_group", "Delete a group", tags=_TAGS, parameters=[_ID], errors=(9015,),
+                            description=_UNKNOWN_GROUP, responses={200: _NULL}),
     },
     "/app/group/{id}/devices": {
-        "get": operation("List the devices of a group", tag=TAG, ok=array(ref("GroupDevice")), parameters=[_ID]),
+        "get": operation("list_group_devices", "The devices of a group", tags=_TAGS, parameters=[_ID], errors=(9015,),
+                         description=_UNKNOWN_GROUP, responses={200: json_response(array(ref("GroupDevice")))}),
         "post": operation(
-            "Add devices to a group", tag=TAG, ok=ref("GroupDeviceChange"), body=_DIDS,
-            parameters=[_ID, query_param("show_detail", "1: say why each failed did failed",
-                                         {"type": "integer", "enum": [0, 1], "default": 0})],
-            description="A did fails with 9014 (unknown), 9017 (not bound to the user) or 9002 (another "
-                        "product than the group's); failures are listed, not answered as errors.",
+            "add_group_devices", "Add devices to a group", tags=_TAGS, body=_DIDS_FORM,
+            parameters=[_ID, flag_param("show_detail", "1: say why each failed did failed")],
+            description="A did fails with 9014 (unknown), 9017 (not bound to the user) or 9002 (another product "
+                        "than the group's); failures are listed, not answered as errors. " + _UNKNOWN_GROUP,
+            responses={200: json_response(ref("GroupDeviceChange"))},
         ),
-        "delete": operation("Remove devices from a group", tag=TAG, ok=ref("GroupDeviceChange"), body=_DIDS,
-                            parameters=[_ID]),
+        "delete": operation("remove_group_devices", "Remove devices from a group", tags=_TAGS, body=_DIDS_FORM,
+                            parameters=[_ID], description="Dids not in the group are listed under failed. "
+                                                          + _UNKNOWN_GROUP,
+                            responses={200: json_response(ref("GroupDeviceChange"))}),
     },
     "/app/group/{id}/control": {
         "post": operation(
-            "Send one command to every device of a group", tag=TAG, ok=array(ref("GroupControlResult")),
-            parameters=[_ID], errors=(9025,),
-            body=obj({"attrs": {"type": "object"}, "raw": array({"type": "integer", "minimum": 0, "maximum": 255})}),
-            description="Each device answers result true (delivered) or false (offline, refused, not bound).",
+            "control_group", "Send one command to every device of a group", tags=_TAGS, errors=(9025,),
+            parameters=[_ID], body=json_body(ref("ControlForm")),
+            description="Each device answers result true (delivered) or false (offline, refused, not bound). "
+                        "A single-product group checks attrs against its product first (9025, nothing sent). "
+                        + _UNKNOWN_GROUP,
+            responses={200: json_response(array(ref("GroupControlResult")))},
         ),
     },
 }

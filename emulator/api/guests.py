@@ -13,8 +13,19 @@ from starlette.routing import Route
 
 from ..cloud import sharing_flow
 from .http import Call, endpoint
+from .openapi import (
+    NULLABLE_STRING,
+    STRING,
+    UTC_Z,
+    array,
+    json_response,
+    obj,
+    operation,
+    path_param,
+    query_param,
+    ref,
+)
 from .render import utc_time
-from .specs import NULLABLE_STRING, STRING, obj, operation, path, query, ref
 
 
 @endpoint(auth="user")
@@ -42,24 +53,28 @@ ROUTES = [
     Route("/app/{did}/bindings", remove_guest, methods=["DELETE"]),
 ]
 
-TAG = "Binding Management"
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["sharing"]
+_DID = path_param("did", "device id")
 SCHEMAS = {
-    "BindingUser": obj(
-        {"username": NULLABLE_STRING, "phone": NULLABLE_STRING, "created_at": STRING, "uid": STRING,
-         "email": NULLABLE_STRING},
-        required=("username", "phone", "created_at", "uid", "email"),
+    "Guest": obj(
+        {"username": NULLABLE_STRING, "phone": NULLABLE_STRING, "created_at": {**UTC_Z, "description": "when bound"},
+         "uid": STRING, "email": NULLABLE_STRING},
+        ("username", "phone", "created_at", "uid", "email"),
+        description="username, phone and email masked, as the cloud shows them to other users",
     ),
 }
 SPEC = {
     "/app/{did}/bindings": {
         "get": operation(
-            "The guests of a device (owner only)", tag=TAG, parameters=[path("did", "device id")],
-            response={"type": "array", "items": ref("BindingUser")}, errors=(9014, 9017, 9093),
+            "list_guests", "The guests of a device (its owner only)", tags=_TAGS, errors=(9014, 9017, 9093),
+            parameters=[_DID], responses={200: json_response(array(ref("Guest")))},
         ),
         "delete": operation(
-            "Unbind a guest (owner only)", tag=TAG,
-            parameters=[path("did", "device id"), query("uid", STRING, "the guest's uid, not your own", required=True)],
-            response=obj({}), errors=(9014, 9015, 9017, 9082, 9093, 9095),
+            "remove_guest", "Unbind a guest (the owner only)", tags=_TAGS, errors=(9014, 9017, 9082, 9093, 9095),
+            parameters=[_DID, query_param("uid", "the guest's uid, not your own", {"type": "string", "minLength": 1},
+                                          required=True)],
+            responses={200: json_response(ref("Empty"), "unbound")},
         ),
     },
 }

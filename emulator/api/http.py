@@ -10,6 +10,7 @@ detail saying what is wrong), never an exception of the framework.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from ..errors import form_invalid
 
 APP_ID_HEADER = "X-Gizwits-Application-Id"
 USER_TOKEN_HEADER = "X-Gizwits-User-token"
+#: An integer in a query string: ASCII digits, with a minus sign when negative.
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass
@@ -53,6 +56,13 @@ class Call:
     def path(self, name: str) -> str:
         return str(self.request.path_params[name])
 
+    def path_int(self, name: str, meaning: str) -> int:
+        """A path parameter that is a non-negative integer id (ASCII digits); 9015 saying what it is otherwise."""
+        raw = self.path(name)
+        if not _INTEGER.fullmatch(raw) or raw.startswith("-"):
+            raise form_invalid(f"{name} must be {meaning} (an integer), got {raw!r}")
+        return int(raw)
+
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name)
 
@@ -62,10 +72,9 @@ class Call:
         raw = self.query_str(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise form_invalid(f"{name} must be an integer, got {raw!r}") from None
+        if not _INTEGER.fullmatch(raw):  # int() alone also takes " 1", "1_0" and non-ASCII digits
+            raise form_invalid(f"{name} must be an integer, got {raw!r}")
+        value = int(raw)
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
             raise form_invalid(f"{name} must be {bound}, got {value}")
@@ -90,7 +99,7 @@ class Call:
 
     def query_required(self, name: str, meaning: str) -> str:
         """A query parameter that must be given and not empty; 9015 saying what it is otherwise."""
-        value = self.request.query_params.get(name)
+        value = self.query_str(name)
         if not value:
             raise form_invalid(f"{name} ({meaning}) is required")
         return value
@@ -145,7 +154,7 @@ def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
             raise form_invalid("a JSON object body is required")
         return {}
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"), parse_constant=_not_a_number, parse_float=_finite)
     except UnicodeDecodeError:
         raise form_invalid("request body is not UTF-8") from None
     except RecursionError:
@@ -158,6 +167,18 @@ def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise form_invalid("request body contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)") from None
+    return value
+
+
+def _not_a_number(name: str) -> float:
+    """``NaN`` and ``Infinity`` are not JSON (Python's parser takes them; no answer could carry them)."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of the range of a number")
     return value
 
 
@@ -283,8 +304,10 @@ EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
-#: Digits, with a leading ``+`` and country code for numbers abroad (seed 001: "+14246531234").
-_PHONE = re.compile(r"^\+?[0-9]{5,20}$")
+#: Digits, with a leading ``+`` and country code for numbers abroad (seed 001: "+14246531234");
+#: also the pattern in the OpenAPI document.
+PHONE_PATTERN = r"^\+?[0-9]{5,20}$"
+_PHONE = re.compile(PHONE_PATTERN)
 
 
 def matching_text(body: Mapping[str, Any], name: str, pattern: re.Pattern[str], expected: str, *,

@@ -18,10 +18,24 @@ from ..cloud.task_schedulers import MAX_RETRIES, plan, remove
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 from .http import Call, Reply, endpoint, field, text
-from .scheduler import parse_timing
-from .spec import PAGING, STRING, array, obj, operation, path_param, ref
+from .openapi import (
+    BOOLEAN,
+    INTEGER,
+    STRING,
+    UTC_NAIVE,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    ref,
+    text_field,
+)
+from .scheduler import TIMING_FIELDS, parse_timing
 
-TAG = "General scheduler (older API)"
 RETRY_TASKS = ("all", "failed")
 
 
@@ -94,36 +108,53 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
+_TAGS = ["general scheduler"]
 _ID = path_param("id", "task id")
-_CONTROL = obj({"did": STRING, "product_key": STRING, "attrs": {"type": "object"}}, ["did", "attrs"])
-_FORM = {
-    "date": {"type": "string", "format": "date"}, "time": {"type": "string", "description": "HH:MM, UTC"},
-    "repeat": {"type": "string", "description": '"none" or weekdays like "mon,tue"'}, "task": array(_CONTROL),
-    "retry_count": {"type": "integer", "minimum": 0, "maximum": MAX_RETRIES}, "retry_task": {"enum": list(RETRY_TASKS)},
-}
+_RETRY = {"retry_count": {"type": "integer", "minimum": 0, "maximum": MAX_RETRIES, "default": 0},
+          "retry_task": {"type": "string", "enum": list(RETRY_TASKS), "default": "all",
+                         "description": "on a retry, resend every control or only the failed ones"}}
+_WEEKLY = "^(none|(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun)){0,6})$"
 
 SCHEMAS: dict[str, Any] = {
-    "SchedulerTaskList": obj({**_FORM, "id": STRING, "created_at": STRING},
-                             ["id", "created_at", "date", "time", "repeat", "task", "retry_count", "retry_task"]),
-    "SchedulerLog": obj({"datetime": STRING, "status": {"enum": ["succeed", "failed"]},
-                         "detail": {"type": "object", "additionalProperties": {"type": "boolean"}}},
-                        ["datetime", "status", "detail"]),
+    "GeneralSchedulerForm": form({
+        "date": TIMING_FIELDS["date"], "time": TIMING_FIELDS["time"],
+        "repeat": {"type": "string", "pattern": _WEEKLY, "description": '"none" (once, on date) or weekdays "mon,tue"'},
+        "task": array(form({"did": text_field(64), "product_key": text_field(64),
+                            "attrs": {"type": "object", "minProperties": 1}}, ("did", "attrs")), minItems=1),
+        **_RETRY,
+    }, ("time", "repeat", "task"), example={
+        "date": "2030-01-01", "time": "05:00", "repeat": "none", "retry_count": 1,
+        "task": [{"did": "G4bswhyi45QARPAgFhTHH7", "attrs": {"mode": "fro"}}]}),
+    "GeneralSchedulerTask": obj({
+        "id": STRING, "created_at": UTC_NAIVE, "date": STRING, "time": STRING, "repeat": STRING,
+        "task": array(obj({"did": STRING, "product_key": STRING, "attrs": {"type": "object"}},
+                          ("did", "product_key", "attrs"))),
+        "retry_count": INTEGER, "retry_task": {"enum": list(RETRY_TASKS)},
+    }, ("id", "created_at", "date", "time", "repeat", "task", "retry_count", "retry_task")),
+    "GeneralSchedulerLog": obj({
+        "datetime": UTC_NAIVE, "status": {"enum": ["succeed", "failed"]},
+        "detail": {"type": "object", "additionalProperties": BOOLEAN, "description": "did -> delivered"},
+    }, ("datetime", "status", "detail")),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/scheduler": {
-        "get": operation("List the user's scheduler tasks (older API)", tag=TAG, parameters=PAGING,
-                         ok=array(ref("SchedulerTaskList"))),
-        "post": operation("Create a scheduler task with several controls (older API)", tag=TAG, status=201,
-                          ok=obj({"id": STRING}, ["id"]), body=obj(_FORM, ["time", "repeat", "task"]),
-                          errors=(9002, 9014, 9017, 9025)),
+        "get": operation("list_general_tasks", "The user's general scheduler tasks (older API)", tags=_TAGS,
+                         parameters=paging_params(),
+                         responses={200: json_response(array(ref("GeneralSchedulerTask")))}),
+        "post": operation(
+            "create_general_task", "Create a task sending several controls at once (older API)", tags=_TAGS,
+            errors=(9002, 9014, 9017, 9025), body=json_body(ref("GeneralSchedulerForm")),
+            responses={201: json_response(obj({"id": STRING}, ("id",)), "the new task's id")},
+        ),
     },
     "/app/scheduler/{id}": {
-        "delete": operation("Delete a scheduler task (older API)", tag=TAG, ok=obj({}), parameters=[_ID],
-                            errors=(9030,)),
+        "delete": operation("delete_general_task", "Delete a general scheduler task (older API)", tags=_TAGS,
+                            errors=(9030,), parameters=[_ID], responses={200: json_response(ref("Empty"))}),
     },
     "/app/scheduler/{id}/logs": {
-        "get": operation("Runs of a scheduler task, newest first (older API)", tag=TAG, parameters=[_ID],
-                         ok=array(ref("SchedulerLog")), errors=(9030,)),
+        "get": operation("general_task_logs", "Runs of a general scheduler task, newest first (older API)",
+                         tags=_TAGS, errors=(9030,), parameters=[_ID],
+                         responses={200: json_response(array(ref("GeneralSchedulerLog")))}),
     },
 }

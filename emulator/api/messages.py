@@ -11,11 +11,24 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ..cloud.messages import DELETED, MESSAGE_TYPES, READ, UserMessage
+from ..cloud.messages import DELETED, MESSAGE_TYPES, READ, UNREAD, UserMessage
 from .http import Call, endpoint
+from .openapi import (
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    UTC_Z,
+    array,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    query_param,
+    ref,
+)
 from .paging import page_window, paged
 from .render import utc_time
-from .specs import INTEGER, NULLABLE_STRING, STRING, obj, operation, path, query, ref
 
 
 def message_item(message: UserMessage) -> dict[str, Any]:
@@ -44,38 +57,39 @@ ROUTES = [
     Route("/app/messages/{id}", mark_message, methods=["PUT"]),
 ]
 
-TAG = "Message Center"
-PAGE_META = obj({"total": INTEGER, "limit": INTEGER, "skip": INTEGER, "previous": NULLABLE_STRING,
-                 "next": NULLABLE_STRING}, required=("total", "limit", "skip", "previous", "next"))
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["messages"]
 SCHEMAS = {
-    "PageMeta": PAGE_META,
+    "PageMeta": obj({"total": INTEGER, "limit": INTEGER, "skip": INTEGER, "previous": NULLABLE_STRING,
+                     "next": NULLABLE_STRING}, ("total", "limit", "skip", "previous", "next"),
+                    description="previous / next: the path and query of the neighbouring page, null at either end"),
     "Message": obj(
-        {"id": STRING, "created_at": STRING, "updated_at": STRING, "type": INTEGER,
-         "status": {"type": "integer", "enum": [0, 1, 2], "description": "0 unread, 1 read, 2 deleted"},
+        {"id": STRING, "created_at": UTC_Z, "updated_at": UTC_Z,
+         "type": {"type": "integer", "enum": list(MESSAGE_TYPES)},
+         "status": {"type": "integer", "enum": [UNREAD, READ, DELETED], "description": "0 unread, 1 read, 2 deleted"},
          "content": STRING},
-        required=("id", "created_at", "updated_at", "type", "status", "content"),
+        ("id", "created_at", "updated_at", "type", "status", "content"),
     ),
-    "MessageList": obj({"meta": ref("PageMeta"), "objects": {"type": "array", "items": ref("Message")}},
-                       required=("meta", "objects")),
+    "MessageList": obj({"meta": ref("PageMeta"), "objects": array(ref("Message"))}, ("meta", "objects")),
 }
-_TYPE = {"type": "integer", "enum": list(MESSAGE_TYPES)}
 SPEC = {
     "/app/messages": {
         "get": operation(
-            "The user's messages", tag=TAG,
-            parameters=[query("type", _TYPE, "1: device sharing messages", required=True),
-                        query("limit", {"type": "integer", "minimum": 1, "default": 20}, "page size"),
-                        query("skip", {"type": "integer", "minimum": 0, "default": 0}, "messages to skip")],
-            response=ref("MessageList"), errors=(9015,),
+            "list_messages", "The user's messages, newest first (deleted ones left out)", tags=_TAGS,
+            parameters=[query_param("type", "1: device sharing messages",
+                                    {"type": "integer", "enum": list(MESSAGE_TYPES)}, required=True),
+                        *paging_params(min_limit=1)],
+            responses={200: json_response(ref("MessageList"))},
         ),
     },
     "/app/messages/{id}": {
         "put": operation(
-            "Mark a message read or deleted (its receiver only)", tag=TAG,
-            parameters=[path("id", "message id"),
-                        query("status", {"type": "integer", "enum": [READ, DELETED]}, "1 read, 2 deleted",
-                              required=True)],
-            response=obj({}), errors=(9015, 9085, 9098, 9101),
+            "mark_message", "Mark a message read or deleted (its receiver only)", tags=_TAGS,
+            errors=(9085, 9098, 9101),
+            parameters=[path_param("id", "message id"),
+                        query_param("status", "1 read, 2 deleted", {"type": "integer", "enum": [READ, DELETED]},
+                                    required=True)],
+            responses={200: json_response(ref("Empty"), "marked")},
         ),
     },
 }

@@ -1,9 +1,11 @@
-"""The emulator's own OpenAPI 3.1 document, assembled from the route modules.
+"""The emulator's own OpenAPI 3.1 document, assembled from the route modules, and the one
+way route modules describe their operations.
 
 Convention: every module in :data:`emulator.api.MODULES` exports
 
 - ``SPEC``: ``{path: {method: operation}}``, OpenAPI 3.1 Operation objects for its routes
-  (path templates as in the routes, e.g. ``/app/bindings/{did}``; methods lower case);
+  (path templates as in the routes, e.g. ``/app/bindings/{did}``; methods lower case),
+  each written with :func:`operation`;
 - optionally ``SCHEMAS``: ``{name: schema}`` merged into ``components.schemas``.
 
 Operations reference the shared pieces defined here: ``#/components/schemas/Error``
@@ -11,15 +13,21 @@ Operations reference the shared pieces defined here: ``#/components/schemas/Erro
 security schemes ``appId`` / ``userToken``.
 
 Writing an operation is mechanical with :func:`operation` and the small helpers below:
-give its summary, parameters, body, success responses and the 9xxx codes the handler
-itself raises (``errors=(9014, 9017)``). :func:`build_document` completes the rest from
-what :func:`~emulator.api.http.endpoint` was told (``auth=``/``body=``): the security
+give its operationId, summary, parameters, body (:func:`json_body`, or :func:`form_body`
+for the urlencoded forms devices send), success responses (:func:`json_response`,
+:func:`text_response`) and the 9xxx codes the handler itself raises (``errors=(9014,
+9017)``). :func:`build_document` completes the rest from what
+:func:`~emulator.api.http.endpoint` was told (``auth=``/``body=``): the security
 requirement, the codes every such route may answer (9003 for a missing or unknown app
 id; 9004/9006 for a bad or expired token; 9015 for a bad body or query) and one error
 response per HTTP status those codes use (the status comes from the 9xxx table, so it
-is written once). The codes stay readable in each operation as ``x-error-codes``. In
-request bodies, optional fields also take ``null`` (read as "not given" by every body
-helper), added here to every request schema.
+is written once). The codes stay readable in each operation as ``x-error-codes``.
+
+Request and response schemas are kept apart (a schema is never both): request objects
+are open (:func:`form`; unknown fields are ignored, as by the real cloud) and their
+optional fields also take ``null`` (read as "not given" by every body helper, added
+here to every schema a request body reaches); response objects are closed (:func:`obj`)
+and list every key the handler always writes as required.
 """
 
 from __future__ import annotations
@@ -59,21 +67,95 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "user": [{"appId": [], "userToken": []}],
 }
 ERROR_CODES_KEY = "x-error-codes"
+SCHEMA_REF = "#/components/schemas/"
+
+
+# -- helpers for writing schemas ------------------------------------------------------------
+STRING: dict[str, Any] = {"type": "string"}
+INTEGER: dict[str, Any] = {"type": "integer"}
+BOOLEAN: dict[str, Any] = {"type": "boolean"}
+NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
+#: A time as groups, scenes, sharing records and messages write it: ``2024-09-25T04:43:47Z`` (UTC).
+UTC_Z: dict[str, Any] = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"}
+#: A time as scheduler tasks and their logs write it: ``2017-09-26T06:36:47`` (UTC, no zone).
+UTC_NAIVE: dict[str, Any] = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"}
+#: Text the body helpers accept: no NUL character.
+NO_NUL = "^[^\\x00]*$"
+#: Text that is not empty nor only blanks (``text(..., allow_empty=False)``), and has no NUL.
+NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to ``components.schemas[name]``."""
+    return {"$ref": SCHEMA_REF + name}
+
+
+def text_field(max_length: int, description: str = "", *, blank: bool = True) -> dict[str, Any]:
+    """A string as :func:`~emulator.api.http.text` checks it: at most ``max_length``, no NUL
+    (``blank=False``: not empty nor only white space, as ``allow_empty=False``)."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length, "pattern": NO_NUL if blank else NOT_BLANK}
+    if not blank:
+        schema["minLength"] = 1
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def array(items: Mapping[str, Any], **constraints: Any) -> dict[str, Any]:
+    return {"type": "array", "items": dict(items), **constraints}
+
+
+def obj(properties: Mapping[str, Any], required: Iterable[str] = (), *, description: str = "") -> dict[str, Any]:
+    """A response object: exactly these keys (``required``: those always present)."""
+    schema: dict[str, Any] = {"type": "object"}
+    if description:
+        schema["description"] = description
+    if required:
+        schema["required"] = list(required)
+    schema["additionalProperties"] = False
+    schema["properties"] = dict(properties)
+    return schema
+
+
+def form(properties: Mapping[str, Any], required: Iterable[str] = (), *, description: str = "",
+         example: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A request object: these fields (``required`` must be given); other fields are ignored."""
+    schema: dict[str, Any] = {"type": "object"}
+    if description:
+        schema["description"] = description
+    if example is not None:
+        schema["examples"] = [dict(example)]
+    if required:
+        schema["required"] = list(required)
+    schema["properties"] = dict(properties)
+    return schema
 
 
 # -- helpers for writing operations ---------------------------------------------------------
-def ref(name: str) -> dict[str, str]:
-    """A reference to ``components.schemas[name]``."""
-    return {"$ref": f"#/components/schemas/{name}"}
+#: The media type of the forms devices send (``endpoint(body="form")``).
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
 def json_response(schema: Mapping[str, Any], description: str = "success") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": dict(schema)}}}
 
 
+def text_response(description: str, media_type: str = "text/plain") -> dict[str, Any]:
+    """A success answer that is text, not JSON (device-side routes, the captcha image)."""
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+
+
 def json_body(schema: Mapping[str, Any], *, required: bool = True, description: str | None = None) -> dict[str, Any]:
     """A JSON request body. (Clients may send it as ``text/plain``: the emulator parses any content type.)"""
     body: dict[str, Any] = {"required": required, "content": {"application/json": {"schema": dict(schema)}}}
+    if description:
+        body["description"] = description
+    return body
+
+
+def form_body(schema: Mapping[str, Any], *, description: str | None = None) -> dict[str, Any]:
+    """An ``application/x-www-form-urlencoded`` body (``endpoint(body="form")``): every field is a string."""
+    body: dict[str, Any] = {"required": True, "content": {FORM_MEDIA_TYPE: {"schema": dict(schema)}}}
     if description:
         body["description"] = description
     return body
@@ -94,10 +176,12 @@ def header_param(name: str, description: str, *, required: bool, schema: Mapping
             "schema": dict(schema or {"type": "string"})}
 
 
-def paging_params(default_limit: int = 20) -> list[dict[str, Any]]:
-    """``limit`` and ``skip``, as ``Call.query_int`` reads them (non-negative integers)."""
+def paging_params(default_limit: int = 20, *, min_limit: int = 0) -> list[dict[str, Any]]:
+    """``limit`` and ``skip``, as ``Call.query_int`` reads them (non-negative integers;
+    ``min_limit=1`` for the paged ``meta``/``objects`` lists)."""
     return [
-        query_param("limit", "how many items to return", {"type": "integer", "minimum": 0, "default": default_limit}),
+        query_param("limit", "how many items to return",
+                    {"type": "integer", "minimum": min_limit, "default": default_limit}),
         query_param("skip", "how many items to skip", {"type": "integer", "minimum": 0, "default": 0}),
     ]
 
@@ -208,15 +292,46 @@ def optional_fields_take_null(schema: Mapping[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _request_schema_names(paths: Mapping[str, Mapping[str, Any]]) -> set[str]:
-    names = set()
-    for item in paths.values():
-        for op in item.values():
-            for media in op.get("requestBody", {}).get("content", {}).values():
-                target = media.get("schema", {}).get("$ref", "")
-                if target.startswith("#/components/schemas/"):
-                    names.add(target.rsplit("/", 1)[1])
-    return names
+def _refs(node: Any) -> set[str]:
+    """Names of the ``components.schemas`` that ``node`` references directly."""
+    if isinstance(node, Mapping):
+        target = node.get("$ref")
+        found = {target.rsplit("/", 1)[1]} if isinstance(target, str) and target.startswith(SCHEMA_REF) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+def _reachable(roots: Iterable[Any], schemas: Mapping[str, Any]) -> set[str]:
+    """Names of the schemas ``roots`` reference, directly or through other schemas."""
+    todo = set().union(*(_refs(root) for root in roots))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo |= _refs(schemas.get(name, {})) - seen
+    return seen
+
+
+def _json_request_media(paths: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [op["requestBody"]["content"]["application/json"] for item in paths.values() for op in item.values()
+            if "application/json" in op.get("requestBody", {}).get("content", {})]
+
+
+def _request_schemas_take_null(paths: dict[str, dict[str, Any]], schemas: dict[str, Any]) -> None:
+    """Every optional field of every JSON request body takes ``null`` (inline and referenced schemas)."""
+    media = _json_request_media(paths)
+    requested = _reachable((m["schema"] for m in media), schemas)
+    answered = _reachable((op["responses"] for item in paths.values() for op in item.values()), schemas)
+    shared = requested & answered - {"Error"}
+    if shared:
+        raise ValueError(f"schemas used both in requests and in responses: {sorted(shared)}")
+    for item in media:
+        item["schema"] = optional_fields_take_null(item["schema"])
+    for name in requested:
+        schemas[name] = optional_fields_take_null(schemas[name])
 
 
 def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
@@ -229,8 +344,7 @@ def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
             for method, op in operations.items():
                 paths.setdefault(path, {})[method] = complete_operation(op, infos.get((path, method)))
         schemas.update(copy.deepcopy(getattr(module, "SCHEMAS", {})))
-    for name in _request_schema_names(paths):
-        schemas[name] = optional_fields_take_null(schemas[name])
+    _request_schemas_take_null(paths, schemas)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -24,6 +24,7 @@ from ..cloud.history import RETENTION
 from ..cloud.rawlog import CMD, ONLINE, entries
 from ..errors import form_invalid
 from .http import Call, endpoint
+from .openapi import INTEGER, STRING, array, json_response, obj, operation, path_param, query_param, ref
 
 MAX_SPAN = 48 * 3600
 MAX_LIMIT = 1000
@@ -75,75 +76,50 @@ def raw_data(call: Call) -> Any:
 
 ROUTES = [Route("/app/devices/{did}/raw_data", raw_data, methods=["GET"])]
 
-_ENTRY = {
-    "type": "object",
-    "required": ["type", "ip", "timestamp"],
-    "properties": {
-        "type": {"type": "string", "enum": ["app2dev", "dev2app", "dev_online", "dev_re_online", "dev_offline"]},
-        "ip": {"type": "string"},
-        "timestamp": {"type": "number", "description": "Unix time in seconds, to the millisecond"},
-        "payload_bin": {"type": "string", "description": "P0 frame, hex (empty for connection records)"},
-        "source": {"type": "string", "enum": ["client", "d3"], "description": "app2dev only"},
-        "uid": {"type": "string", "description": "app2dev from a client only"},
-        "appid": {"type": "string", "description": "app2dev from a client only"},
-    },
-}
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["devices"]
+_UNIX_SECONDS = {"type": "integer", "minimum": 0}
 
 SCHEMAS: dict[str, Any] = {
-    "RawDataEntry": _ENTRY,
-    "RawData": {
-        "type": "object",
-        "required": ["meta", "objects"],
-        "properties": {
-            "meta": {
-                "type": "object",
-                "required": ["sort", "limit", "end_time", "did", "skip", "start_time", "total", "type"],
-                "properties": {
-                    "sort": {"type": "string", "enum": ["asc", "desc"]},
-                    "limit": {"type": "integer"},
-                    "end_time": {"type": "integer"},
-                    "did": {"type": "string"},
-                    "skip": {"type": "integer"},
-                    "start_time": {"type": "integer"},
-                    "total": {"type": "integer"},
-                    "type": {"type": "string", "enum": ["cmd", "online"]},
-                },
-            },
-            "objects": {"type": "array", "items": {"$ref": "#/components/schemas/RawDataEntry"}},
-        },
-    },
+    "RawDataEntry": obj({
+        "type": {"enum": ["app2dev", "dev2app", "dev_online", "dev_offline"]},
+        "ip": STRING,
+        "timestamp": {"type": "number", "description": "Unix time in seconds, to the millisecond"},
+        "payload_bin": {"type": "string", "pattern": "^([0-9a-f]{2})*$",
+                        "description": "the P0 frame, hex (empty for connection records)"},
+        "source": {"enum": ["client", "d3"], "description": "app2dev only: an app (client) or the cloud itself (d3)"},
+        "uid": {**STRING, "description": "app2dev from an app only"},
+        "appid": {**STRING, "description": "app2dev from an app only"},
+    }, ("type", "ip", "timestamp", "payload_bin")),
+    "RawData": obj({
+        "meta": obj({"sort": {"enum": ["asc", "desc"]}, "limit": INTEGER, "end_time": INTEGER, "did": STRING,
+                     "skip": INTEGER, "start_time": INTEGER, "total": INTEGER, "type": {"enum": [CMD, ONLINE]}},
+                    ("sort", "limit", "end_time", "did", "skip", "start_time", "total", "type")),
+        "objects": array(ref("RawDataEntry")),
+    }, ("meta", "objects")),
 }
-
-
-def _query(name: str, schema: dict[str, Any], description: str, *, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
-
 
 SPEC: dict[str, Any] = {
     "/app/devices/{did}/raw_data": {
-        "get": {
-            "operationId": "get_app_devices_did_raw_data",
-            "summary": "A device's communication log (P0 frames) or connection records",
-            "security": [{"appId": [], "userToken": []}],
-            "parameters": [
-                {"name": "did", "in": "path", "required": True, "schema": {"type": "string"}},
-                _query("type", {"type": "string", "enum": ["cmd", "online"]},
-                       "cmd: communication log; online: connection records", required=True),
-                _query("start_time", {"type": "integer"}, "entries after this Unix time (s)", required=True),
-                _query("end_time", {"type": "integer"},
-                       "entries up to this Unix time (s); <= now, > start_time, < start_time + 48 h", required=True),
-                _query("skip", {"type": "integer", "minimum": 0, "default": 0}, "skip + limit <= 5000"),
-                _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}, "<= 1000"),
-                _query("sort", {"type": "string", "enum": ["desc", "asc", "dese", "ase"], "default": "desc"},
-                       "by time; dese/ase are the docs' spellings of desc/asc"),
+        "get": operation(
+            "raw_data", "A device's communication log (P0 frames) or connection records", tags=_TAGS,
+            errors=(9014, 9017),
+            description="Entries have start_time < timestamp <= end_time; end_time is at most now, after "
+                        "start_time and less than 48 hours after it; logs are kept 7 days; skip + limit <= 5000.",
+            parameters=[
+                path_param("did", "device id"),
+                query_param("type", "cmd: communication log; online: connection records",
+                            {"type": "string", "enum": [CMD, ONLINE]}, required=True),
+                query_param("start_time", "entries after this Unix time (s)", _UNIX_SECONDS, required=True),
+                query_param("end_time", "entries up to this Unix time (s)", _UNIX_SECONDS, required=True),
+                query_param("skip", "entries to skip (skip + limit <= 5000)",
+                            {"type": "integer", "minimum": 0, "maximum": MAX_WINDOW - 1, "default": 0}),
+                query_param("limit", "entries to return",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}),
+                query_param("sort", "by time; dese/ase are the docs' spellings of desc/asc",
+                            {"type": "string", "enum": list(SORTS), "default": "desc"}),
             ],
-            "responses": {
-                "200": {"description": "The log",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RawData"}}}},
-                "400": {"$ref": "#/components/responses/Error"},
-                "401": {"$ref": "#/components/responses/Error"},
-                "404": {"$ref": "#/components/responses/Error"},
-            },
-        }
-    }
+            responses={200: json_response(ref("RawData"))},
+        ),
+    },
 }

@@ -21,12 +21,26 @@ from ..cloud.linkage import EVENTS, Rule, delete_rule
 from ..devices import Device
 from ..devices.datapoints import ALERT, FAULT, InvalidValue
 from ..errors import ApiError, form_invalid
-from .http import Call, byte_list, endpoint, field, text
-from .spec import PAGING, array, obj, operation, path_param, query_param, ref
+from .http import MAX_RAW_BYTES, Call, byte_list, endpoint, field, text
+from .openapi import (
+    INTEGER,
+    STRING,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    query_param,
+    ref,
+    text_field,
+)
 
-TAG = "Device linkage"
 MAX_DELAY = 24 * 3600
 _PREFIX = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HEX_BYTES = re.compile(r"([0-9a-fA-F]{2})+")
 #: ``GET /app/rules/params`` data types (seed 001: numeric "int", "bool", "enum", "binary").
 PARAM_TYPES = {"uint8": "int", "uint16": "int", "uint32": "int", "bool": "bool", "enum": "enum", "binary": "binary"}
 
@@ -122,10 +136,9 @@ def _devctrl(call: Call, item: dict[str, Any], devices: dict[str, Device], where
         raise form_invalid(f"{where}: a devctrl output needs attrs or raw")
     if raw is not None:
         if isinstance(raw, str):
-            try:
-                raw = list(bytes.fromhex(raw))
-            except ValueError:
-                raise form_invalid(f"{where}.raw must be a list of bytes or a hex string") from None
+            if not _HEX_BYTES.fullmatch(raw):  # bytes.fromhex alone also takes blanks between bytes
+                raise form_invalid(f"{where}.raw must be a list of bytes or a hex string")
+            raw = list(bytes.fromhex(raw))
         return {"type": "devctrl", "did": device.did, "raw": list(byte_list(raw))}
     if not isinstance(attrs, dict) or not attrs:
         raise form_invalid(f"{where}.attrs must be a non-empty object")
@@ -177,10 +190,7 @@ def parse_rule(call: Call) -> dict[str, Any]:
 
 
 def _rule(call: Call) -> Rule:
-    raw_id = call.path("rule_id")
-    if not raw_id.isdigit():
-        raise form_invalid(f"rule_id must be an integer, got {raw_id!r}")
-    return call.cloud.rules.require(call.me.uid, int(raw_id))
+    return call.cloud.rules.require(call.me.uid, call.path_int("rule_id", "a rule id"))
 
 
 @endpoint(auth="user")
@@ -234,52 +244,90 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
-_RULE_ID = path_param("rule_id", "rule id", {"type": "integer"})
-_RULE_ID_BODY = obj({"rule_id": {"type": "integer"}}, ["rule_id"])
+_TAGS = ["rules"]
+_RULE_ID = path_param("rule_id", "rule id", pattern="^[0-9]+$")
+_RULE_ID_BODY = json_response(obj({"rule_id": INTEGER}, ("rule_id",)))
 _FORM_ERRORS = (9002, 9014, 9017, 9025, 9036)
-_OPERAND = {"type": ["string", "number"]}
+_UNKNOWN_RULE = "An unknown rule (or another user's) is 9015 with a detail: the docs name no error for it."
+_OPERAND = {"type": ["string", "number", "boolean"],
+            "description": "prefix.datapoint, or a constant (\"1\" is the number 1, \"'1'\" the string)"}
+_HEX = {"type": "string", "pattern": "^([0-9a-fA-F]{2})+$"}
+_BYTES = array({"type": "integer", "minimum": 0, "maximum": 255}, minItems=1, maxItems=MAX_RAW_BYTES)
+_EVENT_ATTR = {"attr_name": STRING, "value": {"enum": ["0", "1", 0, 1], "description": "1 occurs, 0 recovers"}}
+_STEP = {"type": {"enum": ["devctrl", "delay"]}, "did": STRING, "attrs": {"type": "object"},
+         "delay": {"type": "integer", "minimum": 0, "maximum": MAX_DELAY}}
+
+
+def _groups(item: dict[str, Any], **constraints: Any) -> dict[str, Any]:
+    """A list of non-empty lists of ``item`` (condition groups, output groups)."""
+    return array(array(item, minItems=1), **constraints)
+
 
 SCHEMAS: dict[str, Any] = {
-    "RuleParam": obj({"display_name": {"type": "string"}, "enum": array({"type": "string"}),
-                      "type": {"enum": ["int", "bool", "enum", "binary"]}, "name": {"type": "string"}},
-                     ["display_name", "enum", "type", "name"]),
-    "RuleInput": obj({"product_key": {"type": "string"}, "did": {"type": "string"}, "prefix": {"type": "string"}},
-                     ["did", "prefix"]),
-    "RuleCondition": obj({"left": _OPERAND, "opt": {"enum": list(OPERATORS)}, "right": _OPERAND},
-                         ["left", "opt", "right"]),
-    "RuleOutput": obj({"type": {"enum": ["devctrl", "delay"]}, "did": {"type": "string"},
-                       "attrs": {"type": "object"}, "raw": array({"type": "integer", "minimum": 0, "maximum": 255}),
-                       "delay": {"type": "integer", "minimum": 0, "maximum": MAX_DELAY}}, ["type"]),
-    "RuleForm": obj({
-        "product_key": {"type": "string"}, "did": {"type": "string"}, "name": {"type": "string"},
-        "remark": {"type": "string"}, "interval": {"type": "integer", "minimum": 0},
-        "event": {"enum": [*EVENTS, ""]},
-        "event_attr": obj({"attr_name": {"type": "string"}, "value": {"enum": ["0", "1"]}}),
-        "input": array(ref("RuleInput")), "condition": array(array(ref("RuleCondition"))),
-        "output": array(array(ref("RuleOutput"))),
-    }, ["product_key", "did", "output"]),
+    "RuleParam": obj({"display_name": STRING, "enum": array(STRING),
+                      "type": {"enum": sorted(set(PARAM_TYPES.values()))}, "name": STRING},
+                     ("display_name", "enum", "type", "name")),
+    "RuleForm": form({
+        "product_key": text_field(64), "did": text_field(64), "name": text_field(128), "remark": text_field(1024),
+        "interval": {"type": "integer", "minimum": 0, "description": "seconds between two firings"},
+        "event": {"type": "string", "enum": [*EVENTS, ""], "default": "data"},
+        "event_attr": form({"attr_name": text_field(64), "value": _EVENT_ATTR["value"]}, ("attr_name", "value"),
+                           description="alert and fault rules: the data point and whether it occurs or recovers"),
+        "input": array(form({"product_key": STRING, "did": STRING,
+                             "prefix": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
+                            ("did", "prefix"))),
+        "condition": _groups(form({"left": _OPERAND, "opt": {"enum": list(OPERATORS)}, "right": _OPERAND},
+                                  ("left", "opt", "right"))),
+        "output": _groups(form({**_STEP, "raw": {"oneOf": [_BYTES, _HEX]}}, ("type",)), minItems=1),
+    }, ("product_key", "did", "output"), example={
+        "product_key": "51d16c22a5f74280bc3cfe9ebcdc6402", "did": "G4bswhyi45QARPAgFhTHH7",
+        "input": [{"did": "G4bswhyi45QARPAgFhTHH7", "prefix": "p"}],
+        "condition": [[{"left": "p.mode", "opt": "==", "right": 1}]],
+        "output": [[{"type": "delay", "delay": 1}, {"type": "devctrl", "did": "G4bswhyi45QARPAgFhTHH7",
+                                                     "attrs": {"mode": "eco"}}]],
+    }),
+    "Rule": obj({
+        "rule_id": INTEGER, "product_key": STRING, "did": STRING, "name": STRING, "remark": STRING,
+        "interval": INTEGER, "event": {"enum": list(EVENTS)},
+        "event_attr": obj({"attr_name": STRING, "value": {"enum": ["0", "1"]}}, ("attr_name", "value")),
+        "input": array(obj({"product_key": STRING, "did": STRING, "prefix": STRING}, ("product_key", "did", "prefix"))),
+        "condition": array(array(obj({"left": _OPERAND, "opt": {"enum": list(OPERATORS)}, "right": _OPERAND},
+                                     ("left", "opt", "right")))),
+        "output": array(array({"oneOf": [
+            obj({"type": {"const": "delay"}, "delay": INTEGER}, ("type", "delay")),
+            obj({"type": {"const": "devctrl"}, "did": STRING, "attrs": {"type": "object"}}, ("type", "did", "attrs")),
+            obj({"type": {"const": "devctrl"}, "did": STRING, "raw": array(INTEGER)}, ("type", "did", "raw")),
+        ]})),
+    }, ("remark", "name", "did", "interval", "product_key", "event", "output", "input", "rule_id", "condition"),
+        description="event_attr only for alert and fault rules"),
 }
-SCHEMAS["Rule"] = {"allOf": [ref("RuleForm"), obj({"rule_id": {"type": "integer"}}, ["rule_id"])]}
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/rules/params": {
         "get": operation(
-            "Data points rules can use, per product", tag=TAG,
-            ok={"type": "object", "additionalProperties": array(ref("RuleParam"))},
-            parameters=[query_param("product_key", "comma-separated product keys; empty: every product",
-                                    {"type": "string"})],
+            "rule_params", "Data points rules can use, per product", tags=_TAGS,
+            parameters=[query_param("product_key", "comma-separated product keys; empty: every product (unknown "
+                                                   "keys are left out)", STRING)],
+            responses={200: json_response({"type": "object", "additionalProperties": array(ref("RuleParam"))},
+                                          "product key -> its data points")},
         ),
     },
     "/app/rules": {
-        "get": operation("List the user's rules", tag=TAG, parameters=PAGING,
-                         ok=obj({"rules": array(ref("Rule"))}, ["rules"])),
-        "post": operation("Create a linkage rule", tag=TAG, ok=_RULE_ID_BODY, body=ref("RuleForm"),
-                          errors=_FORM_ERRORS),
+        "get": operation("list_rules", "The user's rules", tags=_TAGS, parameters=paging_params(),
+                         responses={200: json_response(obj({"rules": array(ref("Rule"))}, ("rules",)))}),
+        "post": operation(
+            "create_rule", "Create a linkage rule", tags=_TAGS, errors=_FORM_ERRORS, body=json_body(ref("RuleForm")),
+            description="The form is checked whole before anything is stored: devices must be the user's (9014, "
+                        "9017), product keys known and matching (9002), the event documented (9036), output "
+                        "commands valid (9025).",
+            responses={200: _RULE_ID_BODY},
+        ),
     },
     "/app/rules/{rule_id}": {
-        "put": operation("Replace a linkage rule", tag=TAG, ok=_RULE_ID_BODY, body=ref("RuleForm"),
-                         parameters=[_RULE_ID], errors=_FORM_ERRORS,
-                         description="An unknown rule (or another user's) is 9015 with a detail."),
-        "delete": operation("Delete a linkage rule", tag=TAG, ok=_RULE_ID_BODY, parameters=[_RULE_ID]),
+        "put": operation("replace_rule", "Replace a linkage rule with the form given", tags=_TAGS,
+                         errors=_FORM_ERRORS, parameters=[_RULE_ID], body=json_body(ref("RuleForm")),
+                         description=_UNKNOWN_RULE, responses={200: _RULE_ID_BODY}),
+        "delete": operation("delete_rule", "Delete a linkage rule", tags=_TAGS, parameters=[_RULE_ID], errors=(9015,),
+                            description=_UNKNOWN_RULE, responses={200: _RULE_ID_BODY}),
     },
 }

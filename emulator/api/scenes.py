@@ -12,7 +12,6 @@ user's scene is 9221, an unknown one 9220.
 from __future__ import annotations
 
 import base64
-import binascii
 import html
 from typing import Any
 
@@ -25,23 +24,29 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 from ..timefmt import utc_iso
 from .http import Call, Reply, endpoint, field, text
-from .spec import DATE_TIME, INTEGER, STRING, array, obj, operation, path_param, ref
+from .openapi import (
+    INTEGER,
+    STRING,
+    UTC_Z,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    path_param,
+    ref,
+    text_field,
+)
 
-TAG = "Scenes"
 MAX_DELAY = 3600
 TASK_TYPES = ("delay", "device", "group")
 
 
-def _command(task: dict[str, Any], where: str, product: Product | None) -> dict[str, Any]:
-    attrs = field(task, "attrs", dict)
-    raw = field(task, "raw", str)
+def _command(attrs: dict[str, Any] | None, raw: str | None, where: str, product: Product | None) -> dict[str, Any]:
+    """What a device or group task sends: ``attrs`` (checked against ``product`` unless None) or ``raw``."""
     if (not attrs) == (not raw):
         raise form_invalid(f"{where} needs attrs or raw (base64), one of them")
-    if raw:
-        try:
-            base64.b64decode(raw, validate=True)
-        except binascii.Error:
-            raise form_invalid(f"{where}.raw must be base64") from None
     if attrs and product is not None:
         try:
             product.datapoints.validate_write(attrs)
@@ -51,22 +56,33 @@ def _command(task: dict[str, Any], where: str, product: Product | None) -> dict[
 
 
 def _task(call: Call, task: Any, where: str) -> dict[str, Any]:
+    """One task of a scene form. Every field is checked, also those the task's type does not use."""
     if not isinstance(task, dict) or task.get("task_type") not in TASK_TYPES:
         raise form_invalid(f"{where}.task_type must be one of {list(TASK_TYPES)}")
-    stored: dict[str, Any] = {"task_type": task["task_type"], "did": "", "group_id": "", "attrs": {}, "raw": "",
-                              "time": 0, "remark": html.escape(text(task, "remark", max_length=1024) or "")}
-    if task["task_type"] == "delay":
-        seconds = field(task, "time", int, required=True)
-        if not 0 <= seconds <= MAX_DELAY:
-            raise form_invalid(f"{where}.time must be 0..{MAX_DELAY} seconds")
+    kind = task["task_type"]
+    seconds = field(task, "time", int, required=kind == "delay")
+    if seconds is not None and not 0 <= seconds <= MAX_DELAY:
+        raise form_invalid(f"{where}.time must be 0..{MAX_DELAY} seconds")
+    did = text(task, "did", required=kind == "device", max_length=64) or ""
+    group_id = text(task, "group_id", required=kind == "group", max_length=64) or ""
+    attrs = field(task, "attrs", dict)
+    raw = field(task, "raw", str)
+    if raw:
+        try:
+            base64.b64decode(raw, validate=True)
+        except ValueError:  # binascii.Error, or text that is not ASCII
+            raise form_invalid(f"{where}.raw must be base64") from None
+    stored: dict[str, Any] = {"task_type": kind, "did": "", "group_id": "", "attrs": {}, "raw": "", "time": 0,
+                              "remark": html.escape(text(task, "remark", max_length=1024) or "")}
+    if kind == "delay":
         stored["time"] = seconds
-    elif task["task_type"] == "device":
-        device, _ = call.cloud.bound_device(call.me, text(task, "did", required=True, max_length=64) or "")
-        stored.update(did=device.did, **_command(task, where, device.product))
+    elif kind == "device":
+        device, _ = call.cloud.bound_device(call.me, did)
+        stored.update(did=device.did, **_command(attrs, raw, where, device.product))
     else:
-        group = call.cloud.groups.require(call.me.uid, text(task, "group_id", required=True, max_length=64) or "")
+        group = call.cloud.groups.require(call.me.uid, group_id)
         product = call.cloud.product(group.product_key) if group.product_key else None
-        stored.update(group_id=group.id, **_command(task, where, product))
+        stored.update(group_id=group.id, **_command(attrs, raw, where, product))
     return stored
 
 
@@ -124,7 +140,7 @@ def update_scene(call: Call) -> Any:
     scene = _scene(call)
     scene_name = text(call.body, "scene_name", max_length=128, allow_empty=False)
     remark = text(call.body, "remark", max_length=1024)
-    tasks = _tasks(call) if "tasks" in call.body else None
+    tasks = _tasks(call) if call.body.get("tasks") is not None else None
     if scene_name is None and remark is None and tasks is None:
         raise form_invalid("give scene_name, remark or tasks")
     if scene_name is not None:
@@ -164,55 +180,67 @@ ROUTES = [
 ]
 
 # -- OpenAPI ------------------------------------------------------------------------------------
+_TAGS = ["scenes"]
 _ID = path_param("id", "scene id")
-_EMPTY = obj({})
+_DONE = json_response(ref("Empty"), "done")
 _SCENE_ERRORS = (9220, 9221)
+#: A task's device unknown (9014) or not the user's (9017), its command invalid (9025); an unknown
+#: group is 9015 with a detail.
 _FORM_ERRORS = (9014, 9017, 9025)
+_BASE64 = "^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+_SCENE_FIELDS: dict[str, Any] = {"scene_name": text_field(128, blank=False), "remark": text_field(1024),
+                                 "tasks": array(ref("SceneTaskForm"))}
 
 SCHEMAS: dict[str, Any] = {
-    "SceneTaskForm": obj({
-        "task_type": {"enum": list(TASK_TYPES)}, "time": {"type": "integer", "minimum": 0, "maximum": MAX_DELAY},
-        "did": STRING, "group_id": STRING, "attrs": {"type": "object"},
-        "raw": {"type": "string", "contentEncoding": "base64"}, "remark": STRING,
-    }, ["task_type"]),
+    "SceneTaskForm": form({
+        "task_type": {"enum": list(TASK_TYPES)},
+        "time": {"type": "integer", "minimum": 0, "maximum": MAX_DELAY, "description": "delay: seconds to wait"},
+        "did": text_field(64, "device: the device"), "group_id": text_field(64, "group: the group"),
+        "attrs": {"type": "object", "description": "device and group: data point values (or raw)"},
+        "raw": {"type": "string", "pattern": _BASE64, "description": "device and group: a raw payload, base64"},
+        "remark": text_field(1024),
+    }, ("task_type",)),
+    "SceneForm": form(_SCENE_FIELDS, ("scene_name", "tasks"), example={
+        "scene_name": "Nuit", "tasks": [{"task_type": "device", "did": "G4bswhyi45QARPAgFhTHH7", "attrs": {"mode": 2}},
+                                        {"task_type": "delay", "time": 5}]}),
+    "SceneUpdate": form(_SCENE_FIELDS, description="The fields to change (at least one).",
+                        example={"remark": "every evening"}),
     "SceneTask": obj({
-        "task_type": {"enum": list(TASK_TYPES)}, "did": STRING, "product_key": STRING,
-        "group_name": STRING, "raw": STRING, "attrs": {"type": "object"},
-        "dev_remark": STRING, "time": INTEGER, "group_id": STRING,
-        "verbose_name": STRING, "dev_alias": STRING, "remark": STRING,
-    }, ["task_type", "did", "product_key", "group_name", "raw", "attrs", "dev_remark", "time", "group_id",
-        "verbose_name", "dev_alias"]),
+        "task_type": {"enum": list(TASK_TYPES)}, "did": STRING, "product_key": STRING, "group_name": STRING,
+        "raw": STRING, "attrs": {"type": "object"}, "dev_remark": STRING, "time": INTEGER, "group_id": STRING,
+        "verbose_name": STRING, "dev_alias": STRING, "remark": {**STRING, "description": "stored HTML-escaped"},
+    }, ("task_type", "did", "product_key", "group_name", "raw", "attrs", "dev_remark", "time", "group_id",
+        "verbose_name", "dev_alias", "remark")),
     "Scene": obj({
-        "remark": STRING, "tasks": array(ref("SceneTask")),
-        "created_at": DATE_TIME, "updated_at": DATE_TIME,
+        "remark": STRING, "tasks": array(ref("SceneTask")), "created_at": UTC_Z, "updated_at": UTC_Z,
         "scene_name": STRING, "id": STRING,
-    }, ["remark", "tasks", "created_at", "updated_at", "scene_name", "id"]),
+    }, ("remark", "tasks", "created_at", "updated_at", "scene_name", "id")),
 }
 
 SPEC: dict[str, dict[str, Any]] = {
     "/app/scene": {
-        "get": operation("List the user's scenes", tag=TAG, ok=array(ref("Scene"))),
+        "get": operation("list_scenes", "The user's scenes", tags=_TAGS,
+                         responses={200: json_response(array(ref("Scene")))}),
         "post": operation(
-            "Create a scene", tag=TAG, status=201, ok=obj({"id": STRING}, ["id"]), errors=_FORM_ERRORS,
-            body=obj({"scene_name": STRING, "remark": STRING,
-                      "tasks": array(ref("SceneTaskForm"))}, ["scene_name", "tasks"]),
+            "create_scene", "Create a scene", tags=_TAGS, errors=_FORM_ERRORS, body=json_body(ref("SceneForm")),
+            responses={201: json_response(obj({"id": STRING}, ("id",)), "the new scene's id")},
         ),
     },
     "/app/scene/{id}": {
-        "put": operation(
-            "Update a scene", tag=TAG, ok=_EMPTY, parameters=[_ID], errors=(*_SCENE_ERRORS, *_FORM_ERRORS),
-            body=obj({"scene_name": STRING, "remark": STRING,
-                      "tasks": array(ref("SceneTaskForm"))}),
-        ),
-        "delete": operation("Delete a scene", tag=TAG, ok=_EMPTY, parameters=[_ID], errors=_SCENE_ERRORS),
+        "put": operation("update_scene", "Change a scene's name, remark or tasks", tags=_TAGS, parameters=[_ID],
+                         errors=(*_SCENE_ERRORS, *_FORM_ERRORS), body=json_body(ref("SceneUpdate")),
+                         responses={200: _DONE}),
+        "delete": operation("delete_scene", "Delete a scene", tags=_TAGS, parameters=[_ID], errors=_SCENE_ERRORS,
+                            responses={200: _DONE}),
     },
     "/app/scene/{id}/task": {
         "get": operation(
-            "Status of the scene's run", tag=TAG, parameters=[_ID], errors=_SCENE_ERRORS,
-            ok=obj({"status": {"type": "integer", "enum": [0, 1, 2, 3]}}, ["status"]),
+            "scene_run_status", "Status of the scene's run", tags=_TAGS, parameters=[_ID], errors=_SCENE_ERRORS,
             description="0 running, 1 done, 2 failed (a task could not be delivered), 3 never run.",
+            responses={200: json_response(obj({"status": {"type": "integer", "enum": [0, 1, 2, 3]}}, ("status",)))},
         ),
-        "post": operation("Run the scene", tag=TAG, ok=_EMPTY, parameters=[_ID], errors=_SCENE_ERRORS,
-                          description="Tasks run in order on the emulator clock; delays wait in the event queue."),
+        "post": operation("run_scene", "Run the scene", tags=_TAGS, parameters=[_ID], errors=_SCENE_ERRORS,
+                          description="Tasks run in order on the emulator clock; delays wait in the event queue.",
+                          responses={200: _DONE}),
     },
 }

@@ -9,8 +9,23 @@ from starlette.routing import Route
 
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
-from .http import DATE_PATTERN, MAX_RAW_BYTES, Call, Reply, byte_list, date_field, endpoint, field, text
-from .openapi import json_body, json_response, operation, paging_params, path_param, ref
+from .http import MAX_RAW_BYTES, Call, Reply, byte_list, date_field, endpoint, field, text
+from .openapi import (
+    BOOLEAN,
+    INTEGER,
+    STRING,
+    UTC_NAIVE,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    ref,
+    text_field,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: HH:MM in ASCII digits (also the pattern in the OpenAPI document); matched whole.
@@ -71,6 +86,11 @@ def parse_task_command(body: dict[str, Any], product_datapoints: Any) -> dict[st
     return {"attrs": dict(attrs), "raw": raw_value}
 
 
+def given(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields that are given: ``null`` counts as absent (an update keeps the task's value)."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def parse_task_form(body: dict[str, Any], product_datapoints: Any) -> dict[str, Any]:
     """Validate a scheduler task form; returns the fields to store."""
     return {**parse_timing(body), **parse_task_command(body, product_datapoints)}
@@ -99,8 +119,7 @@ def update_task(call: Call) -> Any:
     device, _ = call.cloud.bound_device(call.me, call.path("did"))
     task = call.cloud.schedulers.require(call.me.uid, device.did, call.path("id"))
     current = {name: getattr(task, name) for name in FORM_FIELDS}
-    merged = {k: v for k, v in current.items() if v is not None}
-    merged.update(call.body)
+    merged = given({**current, **given(call.body)})
     form = parse_task_form(merged, device.product.datapoints)
     call.cloud.schedulers.update(task, form)
     call.cloud.tasks.arm(task, call.now)
@@ -129,92 +148,74 @@ _TAGS = ["scheduler"]
 _DID = path_param("did", "device id")
 _TASK_ID = path_param("id", "task id")
 _REPEAT_PATTERN = "^(none|day|(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun)){0,6})$"
-_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "YYYY-MM-DD (UTC)"}
+#: A date, or "" for none (``date_field``).
+DATE_OR_EMPTY: dict[str, Any] = {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+                                 "description": "YYYY-MM-DD (UTC), or \"\""}
 
-_TASK_FIELDS: dict[str, Any] = {
+#: The fields of a task form, as :func:`parse_timing` and :func:`parse_task_command` read them
+#: (the device, common and general schedulers share them).
+TIMING_FIELDS: dict[str, Any] = {
     "time": {"type": "string", "pattern": TIME_PATTERN, "description": "HH:MM, UTC"},
     "repeat": {"type": "string", "pattern": _REPEAT_PATTERN,
                "description": '"none" (once, on date), "day" (on days of the month), or weekdays "mon,wed"'},
-    "date": {**_DATE, "description": 'the day of a "none" task (UTC)'},
-    "days": {"type": "array", "maxItems": 31, "items": {"type": "integer", "minimum": 1, "maximum": 31}},
-    "start_date": _DATE,
-    "end_date": _DATE,
+    "date": {**DATE_OR_EMPTY, "description": 'the day of a "none" task (YYYY-MM-DD, UTC)'},
+    "days": array({"type": "integer", "minimum": 1, "maximum": 31}, maxItems=31),
+    "start_date": DATE_OR_EMPTY,
+    "end_date": DATE_OR_EMPTY,
     "enabled": {"type": "boolean", "default": True},
-    "remark": {"type": "string", "maxLength": 1024, "pattern": "^[^\\x00]*$"},
+    "remark": text_field(1024),
+}
+COMMAND_FIELDS: dict[str, Any] = {
     "attrs": {"type": "object", "description": "data point values to write"},
     "raw": {"oneOf": [
         {"type": "string", "pattern": "^([0-9a-fA-F]{2})*$", "maxLength": 2 * MAX_RAW_BYTES},
-        {"type": "array", "maxItems": MAX_RAW_BYTES, "items": {"type": "integer", "minimum": 0, "maximum": 255}},
+        array({"type": "integer", "minimum": 0, "maximum": 255}, maxItems=MAX_RAW_BYTES),
     ], "description": "a raw payload, as hex (or a list of bytes)"},
 }
+_TASK_FIELDS = {**TIMING_FIELDS, **COMMAND_FIELDS}
+_TASK_ID_BODY = obj({"id": STRING}, ("id",))
 
 SCHEMAS: dict[str, Any] = {
-    "SchedulerTaskForm": {
-        "type": "object",
-        "examples": [{"attrs": {"mode": 1}, "time": "05:30", "repeat": "mon,tue,wed,thu,fri"}],
-        "description": "A task needs attrs or raw; date when repeat is none; days when repeat is day.",
-        "required": ["time", "repeat"],
-        "properties": _TASK_FIELDS,
-    },
-    "SchedulerTaskUpdate": {
-        "type": "object",
-        "examples": [{"time": "06:00", "enabled": False}],
-        "description": "The fields to change; the others keep their values (the result must still be a valid task).",
-        "properties": _TASK_FIELDS,
-    },
-    "SchedulerTask": {
-        "type": "object",
-        "required": ["remark", "repeat", "did", "created_at", "enabled", "days", "product_key", "raw", "attrs",
-                     "time", "date", "scene_id", "group_id", "id"],
-        "additionalProperties": False,
-        "properties": {
-            "remark": {"type": "string"},
-            "repeat": {"type": "string"},
-            "did": {"type": "string"},
-            "created_at": {"type": "string", "description": "UTC, e.g. 2020-03-30T03:10:36"},
-            "enabled": {"type": "boolean"},
-            "days": {"type": "array", "items": {"type": "integer"}},
-            "product_key": {"type": "string"},
-            "raw": {"type": "string"},
-            "attrs": {"type": "object"},
-            "time": {"type": "string"},
-            "date": {"type": "string"},
-            "start_date": {"type": "string"},
-            "end_date": {"type": "string"},
-            "scene_id": {"type": "string"},
-            "group_id": {"type": "string"},
-            "id": {"type": "string"},
-        },
-    },
-    "TaskId": {
-        "type": "object",
-        "required": ["id"],
-        "additionalProperties": False,
-        "properties": {"id": {"type": "string"}},
-    },
+    "SchedulerTaskForm": form(
+        _TASK_FIELDS, ("time", "repeat"),
+        description="A task needs attrs or raw; date when repeat is none; days when repeat is day.",
+        example={"attrs": {"mode": 1}, "time": "05:30", "repeat": "mon,tue,wed,thu,fri"},
+    ),
+    "SchedulerTaskUpdate": form(
+        _TASK_FIELDS,
+        description="The fields to change; the others keep their values (the result must still be a valid task).",
+        example={"time": "06:00", "enabled": False},
+    ),
+    "SchedulerTask": obj({
+        "remark": STRING, "repeat": STRING, "did": STRING, "created_at": {**UTC_NAIVE, "description": "UTC"},
+        "enabled": BOOLEAN, "days": array(INTEGER), "product_key": STRING, "raw": {**STRING, "description": "hex"},
+        "attrs": {"type": "object"}, "time": STRING, "date": STRING, "start_date": STRING, "end_date": STRING,
+        "scene_id": STRING, "group_id": STRING, "id": STRING,
+    }, ("remark", "repeat", "did", "created_at", "enabled", "days", "product_key", "raw", "attrs", "time", "date",
+        "scene_id", "group_id", "id"), description="start_date and end_date only when set"),
 }
 
 SPEC: dict[str, Any] = {
     "/app/devices/{did}/scheduler": {
         "get": operation(
-            "list_tasks", "The user's scheduler tasks on a device", tags=_TAGS, errors=(9014, 9017),
+            "list_device_tasks", "The user's scheduler tasks on a device", tags=_TAGS, errors=(9014, 9017),
             parameters=[_DID, *paging_params()],
-            responses={200: json_response({"type": "array", "items": ref("SchedulerTask")})},
+            responses={200: json_response(array(ref("SchedulerTask")))},
         ),
         "post": operation(
-            "create_task", "Create a scheduler task on a device", tags=_TAGS, errors=(9014, 9017, 9025),
+            "create_device_task", "Create a scheduler task on a device", tags=_TAGS, errors=(9014, 9017, 9025),
             parameters=[_DID], body=json_body(ref("SchedulerTaskForm")),
-            responses={201: json_response(ref("TaskId"), "the new task's id")},
+            responses={201: json_response(_TASK_ID_BODY, "the new task's id")},
         ),
     },
     "/app/devices/{did}/scheduler/{id}": {
         "put": operation(
-            "update_task", "Change a scheduler task", tags=_TAGS, errors=(9014, 9017, 9025, 9030),
+            "update_device_task", "Change a scheduler task", tags=_TAGS, errors=(9014, 9017, 9025, 9030),
             parameters=[_DID, _TASK_ID], body=json_body(ref("SchedulerTaskUpdate")),
-            responses={200: json_response(ref("TaskId"))},
+            responses={200: json_response(_TASK_ID_BODY)},
         ),
         "delete": operation(
-            "delete_task", "Delete a scheduler task", tags=_TAGS, errors=(9014, 9017, 9030),
+            "delete_device_task", "Delete a scheduler task", tags=_TAGS, errors=(9014, 9017, 9030),
             parameters=[_DID, _TASK_ID], responses={200: json_response(ref("Empty"))},
         ),
     },

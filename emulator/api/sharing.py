@@ -9,6 +9,7 @@ has accepted yet lists with null user fields.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.routing import Route
@@ -24,19 +25,32 @@ from ..cloud.sharing import (
 )
 from ..errors import form_invalid
 from .http import Call, endpoint, field, text
+from .openapi import (
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    UTC_Z,
+    array,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    paging_params,
+    path_param,
+    query_param,
+    ref,
+    text_field,
+)
 from .paging import page_window, paged
 from .render import utc_time
-from .specs import INTEGER, NULLABLE_STRING, STRING, obj, operation, path, query, ref
 
 MAX_ALIAS = 128
 OWN_SHARES, SHARED_WITH_ME = 0, 1
 
 
 def record_id(call: Call) -> int:
-    raw = call.path("id")
-    if not raw.isdigit():
-        raise form_invalid(f"id must be a sharing record id (an integer), got {raw!r}")
-    return int(raw)
+    return call.path_int("id", "a sharing record id")
 
 
 def sharing_item(call: Call, record: SharingRecord, *, as_owner: bool) -> dict[str, Any]:
@@ -64,14 +78,18 @@ def sharing_item(call: Call, record: SharingRecord, *, as_owner: bool) -> dict[s
     }
 
 
+#: ``status`` of ``GET /app/sharing``: statuses separated by commas (also the pattern in the OpenAPI document).
+STATUS_LIST_PATTERN = "^([0-3](,[0-3])*)?$"
+_STATUS_LIST = re.compile(STATUS_LIST_PATTERN)
+
+
 def status_filter(raw: str | None) -> tuple[int, ...]:
     """``status``: statuses separated by commas ("0,1"); all of them when absent."""
     if raw is None or raw == "":
         return STATUSES
-    parts = raw.split(",")
-    if not all(p.strip().isdigit() and int(p) in STATUSES for p in parts):
+    if not _STATUS_LIST.fullmatch(raw):
         raise form_invalid(f"status must be statuses 0..3 separated by commas, got {raw!r}")
-    return tuple(int(p) for p in parts)
+    return tuple(int(p) for p in raw.split(","))
 
 
 @endpoint(auth="user")
@@ -105,14 +123,13 @@ def create_share(call: Call) -> Any:
     duration = field(call.body, "duration", int)
     if duration is not None and not MIN_DURATION <= duration <= MAX_DURATION:
         raise form_invalid(f"duration must be {MIN_DURATION}..{MAX_DURATION} minutes")
+    named = [(key, text(call.body, key, max_length=254, allow_empty=False) or "")
+             for key in sharing_flow.TARGET_KEYS if call.body.get(key) is not None]
     target = None
     if share_type == NORMAL_SHARE:
-        named = [(key, text(call.body, key, max_length=254, allow_empty=False))
-                 for key in sharing_flow.TARGET_KEYS if call.body.get(key) is not None]
         if len(named) != 1:
             raise form_invalid("a normal share names its user by exactly one of uid, username, email, phone")
-        key, value = named[0]
-        target = (key, value or "")
+        target = named[0]
     record = sharing_flow.create(call.cloud, call.me, did, share_type, target=target, duration=duration)
     return {"qr_content": record.qr_content, "id": record.id if share_type == NORMAL_SHARE else None}
 
@@ -179,92 +196,106 @@ ROUTES = [
     Route("/app/sharing/{did}/transfer", transfer, methods=["POST"]),
 ]
 
-TAG = "Device Sharing"
-_ID = path("id", "sharing record id", INTEGER)
-_CODE = path("code", "the QR invitation code (or the whole qr_content)")
-_ID_BODY = obj({"id": INTEGER}, required=("id",))
-_STATES = (9088, 9089, 9094)
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["sharing"]
+_ID = path_param("id", "sharing record id", pattern="^[0-9]+$")
+_CODE = path_param("code", "the QR invitation code (or the whole qr_content)")
+_DID = path_param("did", "device id")
+_ID_BODY = json_response(obj({"id": INTEGER}, ("id",)), "the sharing record's id")
+_DONE = json_response(ref("Empty"), "done")
+_GUEST_UID = query_param("uid", "the guest", {"type": "string", "minLength": 1}, required=True)
+#: A waiting share that was cancelled (9094), already answered (9089) or has expired (9088).
+_NOT_WAITING = (9088, 9089, 9094)
+_TARGET = text_field(254, blank=False)
 SCHEMAS = {
     "SharingRecord": obj(
-        {"id": INTEGER, "type": {"type": "integer", "enum": list(SHARE_TYPES)}, "uid": NULLABLE_STRING,
-         "username": NULLABLE_STRING, "user_alias": STRING, "email": NULLABLE_STRING, "phone": NULLABLE_STRING,
-         "did": STRING, "product_name": NULLABLE_STRING, "dev_alias": STRING,
+        {"id": INTEGER, "type": {"type": "integer", "enum": list(SHARE_TYPES), "description": "0 normal, 1 QR"},
+         "uid": NULLABLE_STRING, "username": NULLABLE_STRING, "user_alias": STRING, "email": NULLABLE_STRING,
+         "phone": NULLABLE_STRING, "did": STRING, "product_name": NULLABLE_STRING, "dev_alias": STRING,
          "status": {"type": "integer", "enum": list(STATUSES),
                     "description": "0 waiting, 1 accepted, 2 refused, 3 cancelled"},
-         "created_at": STRING, "updated_at": STRING, "expired_at": STRING},
-        required=("id", "type", "uid", "username", "user_alias", "email", "phone", "did", "product_name",
-                  "dev_alias", "status", "created_at", "updated_at", "expired_at"),
+         "created_at": UTC_Z, "updated_at": UTC_Z, "expired_at": UTC_Z},
+        ("id", "type", "uid", "username", "user_alias", "email", "phone", "did", "product_name", "dev_alias",
+         "status", "created_at", "updated_at", "expired_at"),
+        description="The other user of the share (the guest to the owner, the owner to the guest), masked; "
+                    "null for a QR share nobody accepted yet.",
     ),
-    "SharingList": obj({"meta": ref("PageMeta"), "objects": {"type": "array", "items": ref("SharingRecord")}},
-                       required=("meta", "objects")),
+    "SharingList": obj({"meta": ref("PageMeta"), "objects": array(ref("SharingRecord"))}, ("meta", "objects")),
+    "ShareForm": form(
+        {"type": {"type": "integer", "enum": list(SHARE_TYPES), "description": "0 to a user, 1 by QR code"},
+         "did": text_field(64, blank=False), "uid": _TARGET, "username": _TARGET, "email": _TARGET, "phone": _TARGET,
+         "duration": {"type": "integer", "minimum": MIN_DURATION, "maximum": MAX_DURATION,
+                      "description": "minutes of access after acceptance"}},
+        ("type", "did"),
+        description="Type 0 names the user by exactly one of uid, username, email, phone.",
+        example={"type": 0, "did": "G4bswhyi45QARPAgFhTHH7", "email": "friend@heatzy.test"},
+    ),
+    "ShareCreated": obj({"qr_content": NULLABLE_STRING, "id": {"type": ["integer", "null"]}}, ("qr_content", "id"),
+                        description="type 0: the record id and no qr_content; type 1: the qr_content to show "
+                                    "and no id"),
+    "QrShare": obj({"owner": STRING, "product_name": NULLABLE_STRING, "dev_alias": STRING, "expired_at": UTC_Z},
+                   ("owner", "product_name", "dev_alias", "expired_at")),
 }
 SPEC = {
     "/app/sharing": {
         "get": operation(
-            "Shares I made (sharing_type=0) or received (1)", tag=TAG,
+            "list_shares", "Shares I made (sharing_type=0) or received (1)", tags=_TAGS, errors=(9014, 9017, 9093),
             parameters=[
-                query("sharing_type", {"type": "integer", "enum": [0, 1]}, "0: shares I made, 1: shares to me",
-                      required=True),
-                query("status", STRING, "statuses separated by commas (0 waiting, 1 accepted, 2 refused, "
-                                        "3 cancelled); all by default"),
-                query("did", STRING, "only this device (its owner only)"),
-                query("limit", {"type": "integer", "minimum": 1, "default": 20}, "page size"),
-                query("skip", {"type": "integer", "minimum": 0, "default": 0}, "records to skip"),
+                query_param("sharing_type", "0: shares I made, 1: shares to me", {"type": "integer", "enum": [0, 1]},
+                            required=True),
+                query_param("status", "statuses separated by commas (0 waiting, 1 accepted, 2 refused, "
+                                      "3 cancelled); all by default",
+                            {"type": "string", "pattern": STATUS_LIST_PATTERN}),
+                query_param("did", "only this device (its owner only)", STRING),
+                *paging_params(min_limit=1),
             ],
-            response=ref("SharingList"), errors=(9014, 9015, 9017, 9093),
+            responses={200: json_response(ref("SharingList"))},
         ),
         "post": operation(
-            "Share a device: to a user (type 0) or by QR code (type 1)", tag=TAG,
-            description="Type 0 names the user by exactly one of uid, username, email, phone. An invitation "
-                        "waits 24 hours (type 0) or 15 minutes (type 1); duration limits the guest's access.",
-            body=obj({"type": {"type": "integer", "enum": [0, 1]}, "did": STRING, "uid": STRING,
-                      "username": STRING, "email": STRING, "phone": STRING,
-                      "duration": {"type": "integer", "minimum": MIN_DURATION, "maximum": MAX_DURATION,
-                                   "description": "minutes of access after acceptance"}},
-                     required=("type", "did")),
-            response=obj({"qr_content": NULLABLE_STRING, "id": {"type": ["integer", "null"]}},
-                         required=("qr_content", "id")),
+            "create_share", "Share a device: to a user (type 0) or by QR code (type 1)", tags=_TAGS,
             errors=(9014, 9017, 9080, 9081, 9082, 9083, 9087),
+            description="An invitation waits 24 hours (type 0) or 15 minutes (type 1); duration limits the "
+                        "guest's access.",
+            body=json_body(ref("ShareForm")),
+            responses={200: json_response(ref("ShareCreated"))},
         ),
     },
     "/app/sharing/{id}": {
         "put": operation(
-            "Accept (status=1) or refuse (status=2) a share (the invited user only)", tag=TAG,
-            parameters=[_ID, query("status", {"type": "integer", "enum": [1, 2]}, "1 accept, 2 refuse",
-                                   required=True)],
-            response=_ID_BODY, errors=(9015, 9083, 9084, 9090, 9096, *_STATES),
+            "answer_share", "Accept (status=1) or refuse (status=2) a share (the invited user only)", tags=_TAGS,
+            errors=(9083, 9084, 9090, 9096, *_NOT_WAITING),
+            parameters=[_ID, query_param("status", "1 accept, 2 refuse", {"type": "integer", "enum": [1, 2]},
+                                         required=True)],
+            responses={200: _ID_BODY},
         ),
         "delete": operation(
-            "Cancel a waiting share or take back an accepted one (the owner only)", tag=TAG, parameters=[_ID],
-            response=_ID_BODY, errors=(9014, 9015, 9017, 9084, 9089, 9093, 9094),
+            "cancel_share", "Cancel a waiting share or take back an accepted one (the owner only)", tags=_TAGS,
+            errors=(9014, 9015, 9017, 9084, 9089, 9093, 9094), parameters=[_ID], responses={200: _ID_BODY},
         ),
     },
     "/app/sharing/code/{code}": {
         "get": operation(
-            "What a QR share offers (not for its owner)", tag=TAG, parameters=[_CODE],
-            response=obj({"owner": STRING, "product_name": NULLABLE_STRING, "dev_alias": STRING,
-                          "expired_at": STRING}, required=("owner", "product_name", "dev_alias", "expired_at")),
-            errors=(9084, 9096, *_STATES),
+            "qr_share_info", "What a QR share offers (not for its owner)", tags=_TAGS, parameters=[_CODE],
+            errors=(9084, 9096, *_NOT_WAITING), responses={200: json_response(ref("QrShare"))},
         ),
         "post": operation(
-            "Accept a QR share", tag=TAG, parameters=[_CODE], response=obj({}),
-            errors=(9083, 9084, 9090, 9096, *_STATES),
+            "accept_qr_share", "Accept a QR share", tags=_TAGS, parameters=[_CODE],
+            errors=(9083, 9084, 9090, 9096, *_NOT_WAITING), responses={200: _DONE},
         ),
     },
     "/app/sharing/{id}/alias": {
         "put": operation(
-            "Name the other user of a share (the owner names the guest, the guest the owner)", tag=TAG,
-            parameters=[_ID, query("user_alias", {"type": "string", "maxLength": MAX_ALIAS}, "the name",
-                                   required=True)],
-            response=obj({}), errors=(9015, 9084, 9100),
+            "set_share_alias", "Name the other user of a share (the owner names the guest, the guest the owner)",
+            tags=_TAGS, errors=(9084, 9100),
+            parameters=[_ID, query_param("user_alias", "the name", {"type": "string", "maxLength": MAX_ALIAS},
+                                         required=True)],
+            responses={200: _DONE},
         ),
     },
     "/app/sharing/{did}/transfer": {
         "post": operation(
-            "Hand the device to a guest (the owner only); the owner stays as a guest", tag=TAG,
-            parameters=[path("did", "device id"), query("uid", STRING, "the guest who becomes owner",
-                                                        required=True)],
-            response=obj({}), errors=(9014, 9015, 9017, 9082, 9093),
+            "transfer_device", "Hand the device to a guest (the owner only); the owner stays as a guest", tags=_TAGS,
+            errors=(9014, 9017, 9082, 9093), parameters=[_DID, _GUEST_UID], responses={200: _DONE},
         ),
     },
 }

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from ..errors import ApiError
 from .http import USER_TOKEN_HEADER, Call, endpoint
-from .specs import INTEGER, STRING, header, obj, operation
+from .openapi import INTEGER, STRING, header_param, json_response, obj, operation
 
 APPLICATION_AUTH_HEADER = "X-Gizwits-Application-Auth"
 
@@ -47,18 +47,20 @@ ROUTES = [
     Route("/app/logout", logout, methods=["DELETE"]),
 ]
 
-TAG = "User Management"
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["users"]
+
 SPEC = {
     "/app/request_token": {
         "post": operation(
-            "Get an app token (for the verification code routes)", tag=TAG, auth="app",
-            parameters=[header(APPLICATION_AUTH_HEADER, "lower(md5(appid + appsecret))")],
-            response=obj({"token": STRING, "expired_at": INTEGER}, required=("token", "expired_at")),
-            errors=(9038,),
+            "request_token", "Get an app token (for the verification code routes)", tags=_TAGS, errors=(9038,),
+            parameters=[header_param(APPLICATION_AUTH_HEADER, "lower(md5(appid + appsecret))", required=True)],
+            responses={200: json_response(obj({"token": STRING, "expired_at": INTEGER}, ("token", "expired_at")),
+                                          "the app token and when it expires (Unix time)")},
         ),
     },
     "/app/logout": {
-        "delete": operation("Log out: the user token of the request stops working", tag=TAG, status=204,
-                            response_description="logged out; no body"),
+        "delete": operation("logout", "Log out: the user token of the request stops working", tags=_TAGS,
+                            responses={204: {"description": "logged out; no body"}}),
     },
 }

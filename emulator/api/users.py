@@ -17,8 +17,20 @@ from starlette.routing import Route
 from ..cloud.outbox import Message
 from ..cloud.users import Token
 from ..errors import ApiError, form_invalid
-from .http import EMAIL_PATTERN, Call, Reply, email_field, endpoint, field, phone_field, text
-from .openapi import json_body, json_response, operation, ref
+from .http import EMAIL_PATTERN, PHONE_PATTERN, Call, Reply, email_field, endpoint, field, phone_field, text
+from .openapi import (
+    BOOLEAN,
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    form,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    ref,
+    text_field,
+)
 
 #: ASCII digits only; matched whole (``$`` alone would let a trailing newline through).
 BIRTHDAY_PATTERN = r"^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"
@@ -93,10 +105,13 @@ def create_user(call: Call) -> Any:
     return Reply(users.issue_token(user, call.now).body(), 201)
 
 
-def phone_and_code(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """``phone`` and its SMS ``code``, which go together (9015 otherwise)."""
+def phone_and_code(body: dict[str, Any], *, paired: bool = True) -> tuple[str | None, str | None]:
+    """``phone`` and its SMS ``code``, which go together (9015 otherwise; ``paired=False``: each is
+    only checked for what it is)."""
     phone = phone_field(body)
     code = text(body, "code", max_length=16, allow_empty=False)
+    if not paired:
+        return phone, code
     if code is not None and phone is None:
         raise form_invalid("code goes with phone")
     if phone is not None and code is None:
@@ -195,8 +210,12 @@ def update_user(call: Call) -> Any:
 
 @endpoint(auth="app", body="required")
 def reset_password(call: Call) -> Any:
-    """By e-mail: a reset mail lands in the outbox. By phone: ``phone``, ``code`` and ``new_pwd`` set it now."""
+    """By e-mail: a reset mail lands in the outbox. By phone: ``phone``, ``code`` and ``new_pwd`` set it now.
+
+    Every field is checked before either happens (phone and code go together only without email)."""
     email = email_field(call.body)
+    phone, code = phone_and_code(call.body, paired=email is None)
+    new_pwd = text(call.body, "new_pwd", max_length=256, allow_empty=False)
     if email is not None:
         user = call.cloud.users.find(call.appid, email=email)
         if user is None:
@@ -207,10 +226,10 @@ def reset_password(call: Call) -> Any:
             data={"uid": user.uid, "appid": call.appid},
         ))
         return {}
-    phone, code = phone_and_code(call.body)
     if phone is None:
         raise form_invalid("give email, or phone with code and new_pwd")
-    new_pwd = text(call.body, "new_pwd", required=True, max_length=256, allow_empty=False)
+    if new_pwd is None:
+        raise form_invalid("new_pwd is required")
     user = call.cloud.users.find(call.appid, phone=phone)
     if user is None:
         raise ApiError(9005, f"no user with phone {phone!r}")
@@ -231,125 +250,73 @@ ROUTES = [
 
 # -- OpenAPI ----------------------------------------------------------------------------------
 _TAGS = ["users"]
-_LANG = {"type": "string", "maxLength": 16, "description": "en, zh-cn, ..."}
-
-
-def _text(max_length: int, description: str = "", *, min_length: int = 0) -> dict[str, Any]:
-    """A string field as :func:`~emulator.api.http.text` checks it (length, no NUL)."""
-    schema: dict[str, Any] = {"type": "string", "maxLength": max_length, "pattern": "^[^\\x00]*$"}
-    if min_length:
-        schema["minLength"] = min_length
-    if description:
-        schema["description"] = description
-    return schema
-
+_LANG = text_field(16, "en, zh-cn, ...")
+_EMAIL = {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN}
+_PHONE = {"type": "string", "maxLength": 21, "pattern": PHONE_PATTERN,
+          "description": "digits, with +country code for numbers abroad"}
+_SMS_CODE = text_field(16, "the SMS code sent to phone (POST /app/sms_code)", blank=False)
+#: A phone proven with its SMS code: unknown code (9010), expired (9009).
+_CODE_ERRORS = (9009, 9010)
+_SOURCE = {"type": "string", "enum": list(_AUTH_SOURCES)}
 
 SCHEMAS: dict[str, Any] = {
-    "LoginForm": {
-        "type": "object",
-        "examples": [{"username": "demo@heatzy.test", "password": "heatzy-demo"}],
-        "required": ["username", "password"],
-        "properties": {
-            "username": _text(254, "the user's username, e-mail or phone"),
-            "password": _text(256),
-            "lang": _LANG,
-        },
-    },
-    "UserToken": {
-        "type": "object",
-        "required": ["token", "uid", "expire_at"],
-        "additionalProperties": False,
-        "properties": {
-            "token": {"type": "string"},
-            "uid": {"type": "string"},
-            "expire_at": {"type": "integer", "description": "Unix time when the token stops working"},
-        },
-    },
-    "CreateUserForm": {
-        "type": "object",
-        "examples": [{"email": "new@heatzy.test", "password": "secret", "lang": "en"}],
-        "description": (
-            "One of: username + password; email + password; phone_id (anonymous user, logged in again "
-            "if it exists); authData (third-party user); or Heatzy's flat src + uid + token. Phone "
-            "registration (phone + code) is not emulated and answers 9015."
-        ),
-        "properties": {
-            "username": _text(128, min_length=1),
-            "password": _text(256, min_length=1),
-            "email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN},
-            "phone_id": _text(256, min_length=1),
-            "lang": _LANG,
-            "authData": {
-                "type": "object",
-                "required": ["src", "uid", "token"],
-                "properties": {
-                    "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
-                    "uid": _text(256, min_length=1),
-                    "token": _text(2048, min_length=1),
-                    "token_secret": _text(2048, "twitter only"),
-                },
-            },
-            # Heatzy's flat form of authData (not together with authData).
-            "src": {"type": "string", "enum": list(_AUTH_SOURCES)},
-            "uid": _text(256, min_length=1),
-            "token": _text(2048, min_length=1),
-        },
-    },
-    "User": {
-        "type": "object",
-        "required": ["username", "uid", "phone", "birthday", "address", "lang", "remark", "name",
-                     "is_anonymous", "gender", "email"],
-        "additionalProperties": False,
-        "properties": {
-            "username": {"type": ["string", "null"]},
-            "uid": {"type": "string"},
-            "phone": {"type": ["string", "null"]},
-            "birthday": {"type": ["string", "null"]},
-            "address": {"type": ["string", "null"]},
-            "lang": {"type": "string"},
-            "remark": {"type": ["string", "null"]},
-            "name": {"type": ["string", "null"]},
-            "is_anonymous": {"type": "boolean"},
-            "gender": {"type": ["string", "null"], "enum": ["M", "F", "N", None]},
-            "email": {"type": ["string", "null"]},
-        },
-    },
-    "UpdateUserForm": {
-        "type": "object",
-        "examples": [{"old_pwd": "heatzy-demo", "new_pwd": "heatzy-demo-2"}],
-        "description": (
-            "Change the password (old_pwd + new_pwd), convert an anonymous user (username + password, or "
-            "email + password), change the e-mail, or edit the profile. Nothing changes unless every field "
-            "is valid. Phone changes (phone + code) are not emulated and answer 9015."
-        ),
-        "properties": {
-            "old_pwd": _text(256),
-            "new_pwd": _text(256, min_length=1),
-            "username": _text(128, min_length=1),
-            "password": _text(256, min_length=1),
-            "email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN},
-            "name": _text(128),
-            "address": _text(256),
-            "lang": _LANG,
-            "remark": _text(1024),
-            "remar": _text(1024, "the Heatzy guide's spelling of remark"),
-            "gender": {"type": "string", "enum": list(_GENDERS)},
-            "birthday": {"type": "string", "pattern": BIRTHDAY_PATTERN, "description": "YYYY-MM-DD or MM-DD"},
-        },
-    },
-    "UpdatedAt": {
-        "type": "object",
-        "required": ["updatedAt"],
-        "additionalProperties": False,
-        "properties": {"updatedAt": {"type": "string", "description": "UTC, e.g. 2020-03-31T04:52:38.434400"}},
-    },
-    "ResetPasswordForm": {
-        "type": "object",
-        "examples": [{"email": "demo@heatzy.test"}],
-        "description": "By e-mail: a reset mail is sent. By phone (phone + new_pwd + code): not emulated, 9015.",
-        "required": ["email"],
-        "properties": {"email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN}},
-    },
+    "LoginForm": form({"username": text_field(254, "the user's username, e-mail or phone"),
+                       "password": text_field(256), "lang": _LANG},
+                      ("username", "password"), example={"username": "demo@heatzy.test", "password": "heatzy-demo"}),
+    "UserToken": obj({"token": STRING, "uid": STRING,
+                      "expire_at": {**INTEGER, "description": "Unix time when the token stops working"}},
+                     ("token", "uid", "expire_at")),
+    "CreateUserForm": form({
+        "username": text_field(128, blank=False),
+        "password": text_field(256, blank=False),
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "code": _SMS_CODE,
+        "phone_id": text_field(256, blank=False),
+        "lang": _LANG,
+        "authData": form({"src": _SOURCE, "uid": text_field(256, blank=False), "token": text_field(2048, blank=False),
+                          "token_secret": text_field(2048, "twitter only")}, ("src", "uid", "token")),
+        # Heatzy's flat form of authData (not together with authData).
+        "src": _SOURCE, "uid": text_field(256, blank=False), "token": text_field(2048, blank=False),
+    }, description=(
+        "One of: username + password; email + password; phone + code (+ password), the code sent by "
+        "POST /app/sms_code (without password: log in, registering the phone if new); phone_id (anonymous user, "
+        "logged in again if it exists); authData (third-party user, logged in again if it exists); or Heatzy's "
+        "flat src + uid + token."
+    ), example={"email": "new@heatzy.test", "password": "secret", "lang": "en"}),
+    "User": obj({
+        "username": NULLABLE_STRING, "uid": STRING, "phone": NULLABLE_STRING, "birthday": NULLABLE_STRING,
+        "address": NULLABLE_STRING, "lang": STRING, "remark": NULLABLE_STRING, "name": NULLABLE_STRING,
+        "is_anonymous": BOOLEAN, "gender": {"type": ["string", "null"], "enum": [*_GENDERS, None]},
+        "email": NULLABLE_STRING,
+    }, ("username", "uid", "phone", "birthday", "address", "lang", "remark", "name", "is_anonymous", "gender",
+        "email")),
+    "UpdateUserForm": form({
+        "old_pwd": text_field(256),
+        "new_pwd": text_field(256, blank=False),
+        "username": text_field(128, blank=False),
+        "password": text_field(256, blank=False),
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "code": _SMS_CODE,
+        "name": text_field(128),
+        "address": text_field(256),
+        "lang": _LANG,
+        "remark": text_field(1024),
+        "remar": text_field(1024, "the Heatzy guide's spelling of remark"),
+        "gender": {"type": "string", "enum": list(_GENDERS)},
+        "birthday": {"type": "string", "pattern": BIRTHDAY_PATTERN, "description": "YYYY-MM-DD or MM-DD"},
+    }, description=(
+        "Change the password (old_pwd + new_pwd), convert an anonymous user (username, email or phone + code, "
+        "with password), change the e-mail or the phone (phone + code), or edit the profile. Nothing changes "
+        "unless every field is valid."
+    ), example={"old_pwd": "heatzy-demo", "new_pwd": "heatzy-demo-2"}),
+    "UpdatedAt": obj({"updatedAt": {**STRING, "description": "UTC, e.g. 2020-03-31T04:52:38.434400"}}, ("updatedAt",)),
+    "ResetPasswordForm": form({"email": _EMAIL, "phone": _PHONE, "code": _SMS_CODE,
+                               "new_pwd": text_field(256, blank=False)},
+                              description="By e-mail: a reset mail is sent (see the emulator's outbox). By phone "
+                                          "(phone + code + new_pwd): the password is set now.",
+                              example={"email": "demo@heatzy.test"}),
 }
 
 SPEC: dict[str, Any] = {
@@ -364,25 +331,25 @@ SPEC: dict[str, Any] = {
     },
     "/app/users": {
         "post": operation(
-            "create_user", "Create a user (or log in an existing anonymous / third-party user)", tags=_TAGS,
-            errors=(9018, 9019, 9022), body=json_body(ref("CreateUserForm")),
-            responses={201: json_response(ref("UserToken"), "the user's first token")},
+            "create_user", "Create a user (or log in an existing anonymous, third-party or phone user)", tags=_TAGS,
+            errors=(9018, 9019, 9022, *_CODE_ERRORS), body=json_body(ref("CreateUserForm")),
+            responses={201: json_response(ref("UserToken"), "a token of the user")},
         ),
         "get": operation(
             "get_user", "The logged-in user's profile", tags=_TAGS,
             responses={200: json_response(ref("User"))},
         ),
         "put": operation(
-            "update_user", "Change the password, e-mail or profile; convert an anonymous user", tags=_TAGS,
-            errors=(9019, 9020, 9022), body=json_body(ref("UpdateUserForm")),
+            "update_user", "Change the password, e-mail, phone or profile; convert an anonymous user", tags=_TAGS,
+            errors=(9018, 9019, 9020, 9022, *_CODE_ERRORS), body=json_body(ref("UpdateUserForm")),
             responses={200: json_response(ref("UpdatedAt"), "when the user was updated")},
         ),
     },
     "/app/reset_password": {
         "post": operation(
-            "reset_password", "Send a password-reset e-mail", tags=_TAGS, errors=(9005,),
-            body=json_body(ref("ResetPasswordForm")),
-            responses={200: json_response(ref("Empty"), "the mail was sent (see the emulator's outbox)")},
+            "reset_password", "Reset a password: by e-mail (a reset mail), or by phone and SMS code", tags=_TAGS,
+            errors=(9005, *_CODE_ERRORS), body=json_body(ref("ResetPasswordForm")),
+            responses={200: json_response(ref("Empty"), "done")},
         ),
     },
 }

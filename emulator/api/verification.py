@@ -23,8 +23,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import ApiError
-from .http import USER_TOKEN_HEADER, Call, endpoint, phone_field, text
-from .specs import STRING, header, obj, operation, path
+from .http import PHONE_PATTERN, USER_TOKEN_HEADER, Call, endpoint, phone_field, text
+from .openapi import (
+    STRING,
+    form,
+    header_param,
+    json_body,
+    json_response,
+    obj,
+    operation,
+    path_param,
+    ref,
+    text_field,
+    text_response,
+)
 
 APP_TOKEN_HEADER = "X-Gizwits-Application-Token"
 
@@ -94,39 +106,50 @@ ROUTES = [
     Route("/captcha/image/{id}/", captcha_image, methods=["GET"]),
 ]
 
-TAG = "User Management"
-_TOKEN = header(APP_TOKEN_HEADER, "the app token from POST /app/request_token (also accepted in X-Gizwits-User-token)")
+# -- OpenAPI ----------------------------------------------------------------------------------
+_TAGS = ["users"]
+_TOKEN = header_param(APP_TOKEN_HEADER, "the app token from POST /app/request_token (or send it in "
+                                        "X-Gizwits-User-token)", required=False)
 _TOKEN_ERRORS = (9004, 9006)
-_PHONE = {"type": "string", "pattern": r"^\+?[0-9]{5,20}$"}
+_PHONE = {"type": "string", "maxLength": 21, "pattern": PHONE_PATTERN,
+          "description": "digits, with +country code for numbers abroad"}
+_DONE = json_response(ref("Empty"), "done")
+
 SPEC = {
     "/app/sms_code": {
         "post": operation(
-            "Send an SMS code (phone), or check and use one up (phone and code)", tag=TAG, auth="app",
-            parameters=[_TOKEN], body=obj({"phone": _PHONE, "code": STRING}, required=("phone",)),
-            response=obj({}), errors=(*_TOKEN_ERRORS, 9009, 9010),
+            "sms_code", "Send an SMS code (phone), or check and use one up (phone and code)", tags=_TAGS,
+            parameters=[_TOKEN], errors=(*_TOKEN_ERRORS, 9009, 9010),
+            body=json_body(form({"phone": _PHONE, "code": text_field(16, blank=False)}, ("phone",),
+                                example={"phone": "+33612345678"})),
+            responses={200: _DONE},
         ),
     },
     "/app/verify/codes": {
         "get": operation(
-            "Get a captcha", tag=TAG, auth="app", parameters=[_TOKEN],
-            response=obj({"captcha_url": STRING, "captcha_id": STRING}, required=("captcha_url", "captcha_id")),
-            errors=_TOKEN_ERRORS,
+            "new_captcha", "Get a captcha", tags=_TAGS, parameters=[_TOKEN], errors=_TOKEN_ERRORS,
+            responses={200: json_response(obj({"captcha_url": STRING, "captcha_id": STRING},
+                                              ("captcha_url", "captcha_id")))},
         ),
         "post": operation(
-            "Check a captcha and send an SMS code to the phone", tag=TAG, auth="app", parameters=[_TOKEN],
-            body=obj({"captcha_id": STRING, "captcha_code": STRING, "phone": _PHONE},
-                     required=("captcha_id", "captcha_code", "phone")),
-            response=obj({}), errors=(*_TOKEN_ERRORS, 9009, 9010),
+            "solve_captcha", "Check a captcha and send an SMS code to the phone", tags=_TAGS, parameters=[_TOKEN],
+            errors=(*_TOKEN_ERRORS, 9009, 9010),
+            body=json_body(form({"captcha_id": text_field(64), "captcha_code": text_field(16), "phone": _PHONE},
+                                ("captcha_id", "captcha_code", "phone"))),
+            responses={200: _DONE},
         ),
         "put": operation(
-            "Check (and use up) an SMS code", tag=TAG, auth="app", parameters=[_TOKEN],
-            body=obj({"phone": _PHONE, "sms_code": STRING}, required=("phone", "sms_code")),
-            response=obj({}), errors=(*_TOKEN_ERRORS, 9009, 9010),
+            "check_sms_code", "Check (and use up) an SMS code", tags=_TAGS, parameters=[_TOKEN],
+            errors=(*_TOKEN_ERRORS, 9009, 9010),
+            body=json_body(form({"phone": _PHONE, "sms_code": text_field(16)}, ("phone", "sms_code"))),
+            responses={200: _DONE},
         ),
     },
     "/captcha/image/{id}/": {
-        "get": operation("The captcha image (an SVG; the emulator's stand-in)", tag="Emulator", auth="none",
-                         parameters=[path("id", "captcha_id")], response=STRING, media_type="image/svg+xml",
-                         errors=(9999,)),
+        "get": operation(
+            "captcha_image", "The captcha image (an SVG; the emulator's stand-in for the cloud's picture)",
+            tags=_TAGS, parameters=[path_param("id", "captcha_id")], errors=(9999,),
+            responses={200: text_response("the captcha as an SVG image", "image/svg+xml")},
+        ),
     },
 }
