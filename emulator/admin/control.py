@@ -13,7 +13,6 @@ generators included (see :mod:`emulator.cloud.randomness`).
 from __future__ import annotations
 
 import json
-import pickle
 import weakref
 from pathlib import Path
 from typing import Any
@@ -62,8 +61,12 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
             except (ScenarioError, KeyError, ValueError, TypeError, ApiError) as error:
                 cloud.restore(before)
                 raise form_invalid(f"cannot load fixture: {error}") from None
+            import pickle  # on the first reset only: most processes never reset
+
             cache[key] = pickle.dumps(cloud.snapshot(), protocol=pickle.HIGHEST_PROTOCOL)
         else:
+            import pickle
+
             cloud.restore(pickle.loads(cached))
         cloud.journal = Journal(cloud.config.journal_size)
 

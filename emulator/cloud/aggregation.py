@@ -16,16 +16,20 @@ as 0/1.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from statistics import fmean
 from typing import Any
 
 from .history import Record
 
 UNITS = ("HOURS", "DAYS", "WEEKS", "MONTHS")
-AGGREGATORS = {"sum": sum, "avg": fmean, "max": max, "min": min}
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+AGGREGATORS = {"sum": sum, "avg": _mean, "max": max, "min": min}
 
 
 @dataclass(frozen=True)

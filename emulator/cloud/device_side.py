@@ -16,10 +16,7 @@ or deregistration calls (9048).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from typing import TYPE_CHECKING, Any
 
 from ..devices import Device
 from ..devices.catalog import Product
@@ -27,6 +24,8 @@ from ..errors import ApiError
 from .automation import forget_device
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
     from .cloud import Cloud
 
 #: Device metadata flag set by an encrypted registration.
@@ -39,11 +38,20 @@ class CipherError(ValueError):
 
 
 def _cipher(secret: str) -> Cipher[modes.ECB]:
+    # Imported on first use: the emulator starts (and most tests run) without AES.
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     return Cipher(algorithms.AES(bytes.fromhex(secret)), modes.ECB())
 
 
+def _pkcs7() -> Any:
+    from cryptography.hazmat.primitives import padding
+
+    return padding.PKCS7(128)
+
+
 def encrypt(secret: str, plaintext: bytes) -> bytes:
-    padder = padding.PKCS7(128).padder()
+    padder = _pkcs7().padder()
     padded = padder.update(plaintext) + padder.finalize()
     encryptor = _cipher(secret).encryptor()
     return encryptor.update(padded) + encryptor.finalize()
@@ -54,7 +62,7 @@ def decrypt(secret: str, ciphertext: bytes) -> bytes:
         raise CipherError("the ciphertext is not a whole number of AES blocks")
     decryptor = _cipher(secret).decryptor()
     padded = decryptor.update(ciphertext) + decryptor.finalize()
-    unpadder = padding.PKCS7(128).unpadder()
+    unpadder = _pkcs7().unpadder()
     try:
         return unpadder.update(padded) + unpadder.finalize()
     except ValueError:
