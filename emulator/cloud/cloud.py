@@ -77,23 +77,22 @@ class Cloud:
             self.simulation = Simulation(self)
             #: Device scheduler tasks run at their time.
             self.tasks = TaskRunner(self)
-            #: Everything a snapshot saves, by name. A new store registers itself here.
-            self.stores: dict[str, Store] = {
-                "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
-                "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
-                "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
-                "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
-                "simulation": self.simulation,
-            }
             # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
             self.groups = GroupStore(self.ids)
             self.rules = RuleStore()
             self.scenes = SceneStore(self.ids)
             self.common_schedulers = CommonSchedulerStore(self.ids)
             self.task_schedulers = TaskListStore(self.ids)
-            self.stores.update(groups=self.groups, rules=self.rules, scenes=self.scenes,
-                               common_schedulers=self.common_schedulers, task_schedulers=self.task_schedulers)
             automation.install(self)
+            #: Everything a snapshot saves, by name. A new store registers itself here.
+            self.stores: dict[str, Store] = {
+                "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
+                "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
+                "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
+                "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
+                "simulation": self.simulation, "groups": self.groups, "rules": self.rules, "scenes": self.scenes,
+                "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
+            }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
 
     # -- snapshots -----------------------------------------------------------------------
