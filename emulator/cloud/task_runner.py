@@ -2,11 +2,11 @@
 
 Each enabled task has one pending ``scheduler.task`` event (key ``task:<id>``) at its
 next occurrence (:mod:`.recurrence`: task times are UTC, as both Gizwits docs say). When
-it fires, the cloud sends the task's ``attrs`` (validated like a control) or ``raw``
-payload to the device, exactly as a control would, recorded with source
-``"scheduler"``; then the task is armed for its next occurrence. A task whose device is
-offline or disabled at that moment is skipped, as the real cloud's command would fail;
-a deleted or disabled task does not fire. This is how the 1st generation Pilote, which
+it fires, the cloud sends the task's ``attrs`` or ``raw`` payload to the device as its
+owner's control (:func:`.task_control.fire_control`: the same checks, device-level fault
+rules included), recorded with source ``"scheduler"``; then the task is armed for its
+next occurrence. A task whose device is offline or disabled at that moment is skipped,
+as the real cloud's command would fail; a deleted or disabled task does not fire. This is how the 1st generation Pilote, which
 has no program of its own, follows the week program the Heatzy app keeps in the cloud.
 """
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ApiError
 from .recurrence import Recurrence
 from .schedulers import DeviceTask
+from .task_control import fire_control
 
 if TYPE_CHECKING:
     from .cloud import Cloud
@@ -58,17 +58,13 @@ class TaskRunner:
         self.run(task, due)
         self.arm(task, due)
 
-    def run(self, task: DeviceTask, at: float) -> dict[str, Any] | None:
-        """Send the task's command to its device at ``at``; what changed, or None if skipped."""
-        device = self.cloud.devices.get(task.did)
-        if device is None or not device.online or device.is_disabled:
+    def run(self, task: DeviceTask, at: float) -> bool:
+        """Send the task's command to its device at ``at``, as its owner's control would go
+        (the same checks and the same log); False when it could not be delivered."""
+        error = fire_control(self.cloud, task.uid, task.did, attrs=task.attrs or None,
+                             raw=list(bytes.fromhex(task.raw)) if task.raw else None, source="scheduler", now=at)
+        if error is not None:
             self.skipped += 1
-            return None
-        try:
-            changes, payload = self.cloud.command(
-                device, attrs=task.attrs or None, raw=bytes.fromhex(task.raw) if task.raw else None)
-        except ApiError:
-            self.skipped += 1
-            return None
+            return False
         self.fired += 1
-        return self.cloud.apply(device, changes, source="scheduler", uid=task.uid, payload=payload, now=at)
+        return True
