@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -108,3 +109,24 @@ def test_parser_knows_every_documented_option() -> None:
                                       "--fixture", "empty", "--seed", "3", "--token-ttl", "60"])
     assert (args.host, args.port, args.server, args.fixture, args.seed, args.token_ttl) == (
         "0.0.0.0", 9000, "hypercorn", "empty", 3, 60)
+
+
+def test_the_docker_image_command_starts_the_server() -> None:
+    """The Dockerfile's ENTRYPOINT + CMD, run as they are (on a free port), serve /status."""
+    dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
+    entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+    command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+    assert entrypoint == ["gizwits-emulator"] and command[:3] == ["serve", "--host", "0.0.0.0"]
+    args = command[1:]
+    at = args.index("--port")
+    del args[at:at + 2]  # start() listens on a free port instead of 8000
+    process, url, _ = start(*args)
+    try:
+        port = url.rsplit(":", 1)[1]
+        assert get(f"http://127.0.0.1:{port}/status") == (200, {"status": {"version": "2.36.0"}})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(f"http://127.0.0.1:{port}/_emulator/clock")
+        assert refused.value.code == 404, "the admin API is off in the image"
+    finally:
+        stop(process)
+    assert "HEALTHCHECK" in dockerfile and "/status" in dockerfile and "USER emulator" in dockerfile
