@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", default=None,
                        help="require this token (X-Emulator-Admin-Token) for the admin API; "
                             "needed to serve it on a non-loopback address")
+    serve.add_argument("--speed", type=float, default=None, metavar="FACTOR",
+                       help="run the emulator's clock FACTOR times faster than real time, from now "
+                            "(e.g. 3600: an hour a second, to watch programs and countdowns)")
     serve.add_argument("--journal-size", type=int, default=10_000,
                        help="requests the journal keeps (default 10000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
@@ -84,6 +87,11 @@ def serve(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(f"gizwits-emulator: {error}", file=sys.stderr)
         return 2
+    if args.speed is not None:
+        if args.speed <= 0:
+            print("gizwits-emulator: --speed must be positive", file=sys.stderr)
+            return 2
+        cloud.clock.set_speed(args.speed)
     app = create_app(config, cloud)
     try:
         sock = bind_socket(args.host, args.port)

@@ -130,3 +130,15 @@ def test_the_docker_image_command_starts_the_server() -> None:
     finally:
         stop(process)
     assert "HEALTHCHECK" in dockerfile and "/status" in dockerfile and "USER emulator" in dockerfile
+
+
+def test_speed_runs_the_emulators_clock_faster() -> None:
+    process, url, _ = start("--speed", "3600", "--fixture", "empty")
+    try:
+        first = get(f"{url}/_emulator/clock")[1]
+        assert first["mode"] == "speed" and first["speed"] == 3600
+    finally:
+        stop(process)
+    failed = subprocess.run([sys.executable, "-m", "emulator", "serve", "--speed", "0"], capture_output=True,
+                            text=True, timeout=30)
+    assert failed.returncode == 2 and "--speed must be positive" in failed.stderr

@@ -6,8 +6,9 @@ it fires, the cloud sends the task's ``attrs`` or ``raw`` payload to the device 
 owner's control (:func:`.task_control.fire_control`: the same checks, device-level fault
 rules included), recorded with source ``"scheduler"``; then the task is armed for its
 next occurrence. A task whose device is offline or disabled at that moment is skipped,
-as the real cloud's command would fail; a deleted or disabled task does not fire. This is how the 1st generation Pilote, which
-has no program of its own, follows the week program the Heatzy app keeps in the cloud.
+as the real cloud's command would fail; a deleted or disabled task does not fire. This
+is how the 1st generation Pilote, which has no program of its own, follows the week
+program the Heatzy app keeps in the cloud.
 """
 
 from __future__ import annotations
