@@ -57,6 +57,8 @@ class Cloud:
 
         with self.lock:
             self.ids = IdFactory(self.config.seed)
+            #: The latest instant the state was brought to (see :meth:`sync`).
+            self._synced = self.clock.now()
             self.apps = AppRegistry()
             self.users = UserStore(self.ids, self.config.token_ttl)
             self.devices = DeviceRegistry(self.ids, self.catalog)
@@ -115,8 +117,15 @@ class Cloud:
         return self.clock.now()
 
     def sync(self) -> float:
-        """Run every event that has come due; return the time the state is now at."""
+        """Run every event that has come due; return the time the state is now at.
+
+        When the clock was set back (frozen in the past, a negative offset), the devices'
+        timelines move back with it first (``Simulation.rewind``).
+        """
         now = self.clock.now()
+        if now < self._synced:
+            self.simulation.rewind_all(now)
+        self._synced = now
         self.events.run_until(now)
         return now
 

@@ -56,6 +56,12 @@ class History:
             if index:
                 del records[:index]
 
+    def drop_after(self, did: str, moment: float) -> None:
+        """Forget what ``did`` reported after ``moment`` (the clock was set back before it)."""
+        records = self._records.get(did)
+        if records:
+            del records[bisect.bisect_right(records, moment, key=_at):]
+
     def forget(self, did: str) -> None:
         self._records.pop(did, None)
 

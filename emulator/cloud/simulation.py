@@ -86,9 +86,32 @@ class Simulation:
     def materialize(self, device: Device, until: float) -> tuple[float, str] | None:
         """Publish the device's timeline up to ``until``; return its next point after that."""
         seen = device.sim["seen"]
-        if not device.online or until < seen:
+        if until < seen:
+            self.rewind(device, until)
+            return None
+        if not device.online:
             return None
         return self._publish(device, device.family.next_point(device, seen), until)
+
+    def rewind(self, device: Device, to: float) -> None:
+        """The clock was set back before the device's timeline (a test freezing it in the past
+        after loading its fixture): the device's timeline moves back with it, so it lives on
+        from ``to`` exactly as it would have from where it was. What it had reported after
+        ``to`` is forgotten; the values it holds are kept."""
+        seconds = to - device.sim["seen"]
+        device.family.shift(device, seconds)
+        for name in ("updated_at", "state_changed_at", "created_at"):
+            setattr(device, name, min(getattr(device, name), getattr(device, name) + seconds))
+        device.sim["seen"] = to
+        device.cache.pop("reported", None)
+        self.cloud.history.drop_after(device.did, to)
+        self.reschedule(device)
+
+    def rewind_all(self, to: float) -> None:
+        """:meth:`rewind` every device whose timeline is ahead of ``to``."""
+        for device in self.cloud.devices:
+            if device.sim["seen"] > to:
+                self.rewind(device, to)
 
     def _publish(self, device: Device, point: tuple[float, str] | None, until: float) -> tuple[float, str] | None:
         """Publish the points from ``point`` (the first after ``seen``) up to ``until``."""

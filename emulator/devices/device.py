@@ -72,6 +72,10 @@ class Family:
     def settle(self, device: Device, now: float) -> None:
         """Store what time has changed up to ``now`` (countdowns, ended overrides, temperature)."""
 
+    def shift(self, device: Device, seconds: float) -> None:
+        """Move every instant the family keeps in ``device.sim`` by ``seconds`` (negative when
+        the emulator's clock was set back before the device's timeline; see simulation.py)."""
+
     # -- reading and writing -------------------------------------------------------------------
     def read(self, device: Device, t: float) -> dict[str, Any]:
         """Every data point value the device reports at ``t``."""

@@ -165,6 +165,13 @@ class Scheduled(Family):
         return self.derogation_end(device, t)
 
     # -- state changes ----------------------------------------------------------------------------
+    def shift(self, device: Device, seconds: float) -> None:
+        super().shift(device, seconds)
+        sim = device.sim
+        for key in ("derog_at", "derog_end", "override"):
+            if key in sim and sim[key] != FOREVER:
+                sim[key] += seconds
+
     def settle(self, device: Device, now: float) -> None:
         sim = device.sim
         code = device.attrs.get("derog_mode", NONE)

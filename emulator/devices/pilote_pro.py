@@ -140,6 +140,17 @@ class PilotePro(Heater, Pilote):
         }
 
     # -- changes ----------------------------------------------------------------------------------
+    def shift(self, device: Device, seconds: float) -> None:
+        super().shift(device, seconds)
+        sim = device.sim
+        window = sim.get("window")
+        if window is not None:
+            for key in ("at", "detect"):
+                if window.get(key) is not None:
+                    window[key] += seconds
+        if "absent_at" in sim:
+            sim["absent_at"] += seconds
+
     def environment_changed(self, device: Device, now: float) -> dict[str, Any]:
         env, sim = device.environment, device.sim
         room = sim["temp"][1]

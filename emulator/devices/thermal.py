@@ -106,6 +106,11 @@ class Sensing:
     def window_open(device: Device) -> bool:
         return bool(device.environment.get("window_open", False))
 
+    def shift(self, device: Device, seconds: float) -> None:
+        super().shift(device, seconds)  # type: ignore[misc]
+        device.sim["temp"][0] += seconds
+        device.cache.pop("walk", None)
+
     def anchor(self, device: Device, now: float, room: float | None = None) -> None:
         """Start a new segment at ``now``: at the model's temperature, or at ``room`` °C."""
         device.sim["temp"] = [now, self.temperature(device, now) if room is None else float(room)]
