@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.routing import Route
 
+from ..cloud.recurrence import WEEKDAYS
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 from .http import MAX_RAW_BYTES, Call, Reply, byte_list, date_field, endpoint, field, text
@@ -27,7 +28,6 @@ from .openapi import (
     text_field,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: HH:MM in ASCII digits (also the pattern in the OpenAPI document); matched whole.
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _TIME = re.compile(TIME_PATTERN)
