@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from emulator.clock import Clock
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.common_schedulers import plan
-from emulator.cloud.users import User
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
-from emulator.devices import Device
+from emulator.core.clock import Clock
+from emulator.gizwits.cloud.automation.common_schedulers import plan
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.cloud.identity.users import User
+from emulator.gizwits.devices import Device
 
 T0 = 1_727_239_389
 REPEAT = 5

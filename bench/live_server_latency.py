@@ -16,7 +16,7 @@ from unittest import mock
 
 import httpx
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.server import bind_socket
 from emulator.testing import LiveServer, live
 

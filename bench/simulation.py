@@ -35,9 +35,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emulator.clock import Clock
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.core.clock import Clock
+from emulator.gizwits.cloud.cloud import Cloud
 
 WEEK = 7 * 86400
 YEAR = 365 * 86400

@@ -12,7 +12,7 @@ from emulator.testing.snapshots import KnownDifference
 
 _OLD_DETAILS = (
     "the 2020 guide's example of device details (seed 000) predates the 2024 capture (heatzypy "
-    "device.json); the newer capture wins (emulator/api/render.py)"
+    "device.json); the newer capture wins (emulator/gizwits/api/render.py)"
 )
 _ACCOUNT = "the recording account's own value (the emulator answers its demo account's)"
 

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import LiveServer
 
 T = TypeVar("T")

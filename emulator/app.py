@@ -11,10 +11,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .admin import install as install_control_plane
-from .api import routes
-from .cloud.cloud import Cloud
 from .config import EmulatorConfig
-from .errors import ApiError, error_body
+from .gizwits.api import routes
+from .gizwits.cloud.cloud import Cloud
+from .gizwits.errors import ApiError, error_body
 
 log = logging.getLogger("emulator")
 
@@ -26,7 +26,7 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 def allowed_methods(app: Starlette, path: str) -> list[str]:
     """Every method some route answers on ``path`` (one path may be split over several routes; a
-    concrete path hides the templates it matches, see :func:`emulator.api.concrete_paths_first`)."""
+    concrete path hides the templates it matches, see :func:`emulator.gizwits.api.concrete_paths_first`)."""
     matching = [route for route in app.routes if isinstance(route, Route) and route.include_in_schema
                 and route.methods and route.path_regex.match(path)]
     concrete = [route for route in matching if not route.param_convertors]

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from .admin.access import ADMIN_PREFIX, exposure_problem
 from .app import create_app
-from .cloud.cloud import Cloud
-from .cloud.scenario import ScenarioError, scenario_document
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
+from .gizwits.cloud.cloud import Cloud
+from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .server import SERVERS, bind_socket, runner
 
 

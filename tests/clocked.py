@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from emulator.clock import Clock
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.core.clock import Clock
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def cloud_at(moment: float, fixture: str = "demo") -> Cloud:

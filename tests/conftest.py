@@ -12,9 +12,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.clock import Clock
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
+from emulator.core.clock import Clock
+from emulator.gizwits.cloud.cloud import Cloud
 
 #: ``pytester`` runs the pytest plugin's own tests in a fresh pytest session.
 pytest_plugins = ("pytester",)

@@ -11,11 +11,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.clock import Clock
-from emulator.cloud.changes import Change
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
-from emulator.devices import Device
+from emulator.core.changes import Change
+from emulator.core.clock import Clock
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices import Device
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -8,8 +8,8 @@ from typing import Any
 from conftest import APP_HEADERS, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID
+from emulator.gizwits.cloud.cloud import Cloud
 
 #: A fixed start for tests that move the clock.
 T0 = 1_700_000_000.0

@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 from emulator.admin.access import exposure_problem, is_loopback
 from emulator.app import create_app
 from emulator.cli import main
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def app_client(**config: object) -> TestClient:

@@ -8,7 +8,7 @@ import pytest
 from conftest import assert_error
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 MONDAY_7AM = 1736146800  # 2025-01-06T07:00:00Z
 

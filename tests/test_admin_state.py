@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import APP_HEADERS, DEMO_EMAIL, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def test_reset_forgets_changes_and_restores_the_fixture(client: TestClient, demo: dict[str, str],

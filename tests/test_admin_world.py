@@ -6,7 +6,7 @@ import pytest
 from conftest import APP_HEADERS, assert_error
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def test_a_disconnected_device_refuses_commands(client: TestClient, demo: dict[str, str],

@@ -10,7 +10,7 @@ from clocked import T0, cloud_at
 from conftest import assert_error
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 MS = 1000
 

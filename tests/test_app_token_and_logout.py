@@ -8,9 +8,9 @@ from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 from support_users import T0
 
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.scenario import HEATZY_APP
 from emulator.config import DEFAULT_TOKEN_TTL
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.cloud.scenario import HEATZY_APP
 
 
 def auth_for(appid: str, secret: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import APP_HEADERS, assert_error, login, user_headers
 
-from emulator.cloud.apps import App
+from emulator.gizwits.cloud.identity.apps import App
 
 
 def test_missing_or_unknown_app_id_is_9003(client) -> None:

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from emulator.api.openapi import document
 from emulator.app import create_app
-from emulator.errors import ERRORS
+from emulator.gizwits.api.openapi import document
+from emulator.gizwits.errors import ERRORS
 
 CLOUD = cloud_at(T0)
 CLIENT = TestClient(create_app(cloud=CLOUD), raise_server_exceptions=False)

@@ -7,8 +7,8 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import T0, friend_headers, roles, uid_of
 
-from emulator.cloud.cloud import Cloud
-from emulator.devices import Device
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices import Device
 
 SPARE_MAC = "a0b1c2d3e4f5"
 

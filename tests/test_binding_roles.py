@@ -10,10 +10,10 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import T0, friend_headers, register, roles, uid_of
 
-from emulator.cloud.bindings import GUEST, NORMAL, OWNER, SPECIAL, BindingStore
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.scenario import ScenarioError, load_scenario
-from emulator.errors import ApiError
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.cloud.scenario import ScenarioError, load_scenario
+from emulator.gizwits.cloud.sharing.bindings import GUEST, NORMAL, OWNER, SPECIAL, BindingStore
+from emulator.gizwits.errors import ApiError
 
 SPARE_MAC = "a0b1c2d3e4f5"
 

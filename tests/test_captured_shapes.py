@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from conftest import SHARED, requires_shared
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 
 #: Known, explained differences: (capture file, product name, data point) -> why.
 KNOWN_DIFFERENCES = {

@@ -12,8 +12,8 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_7AM = datetime(2025, 1, 6, 7, 0, tzinfo=PARIS).timestamp()

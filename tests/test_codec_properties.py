@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.devices import p0
-from emulator.devices.catalog import load_catalog
-from emulator.devices.datapoints import Datapoint, DatapointSet
-from emulator.devices.localtime import wall
-from emulator.devices.program import (
+from emulator.core.localtime import wall
+from emulator.gizwits.devices import p0
+from emulator.gizwits.devices.catalog import load_catalog
+from emulator.gizwits.devices.datapoints import Datapoint, DatapointSet
+from emulator.gizwits.devices.program import (
     PROGRAM_MODES,
     compile_program,
     decode_block,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simulated import FeedLog, add, frozen_cloud, paris
 
-from emulator.devices.heating import DEFAULT_BOOST_MINUTES, DEFAULT_VACATION_DAYS
+from emulator.gizwits.devices.heating import DEFAULT_BOOST_MINUTES, DEFAULT_VACATION_DAYS
 
 
 def test_a_60_minute_boost_counts_down_and_ends_at_minute_60_back_to_the_program() -> None:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 MAC = "5ccf7f0f52a1"

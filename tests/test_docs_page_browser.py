@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from emulator.api.openapi import document
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.gizwits.api.openapi import document
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -18,10 +18,10 @@ from clocked import T0
 from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.api.openapi import document
-from emulator.clock import Clock
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.core.clock import Clock
+from emulator.gizwits.api.openapi import document
+from emulator.gizwits.cloud.cloud import Cloud
 
 TOKEN_TTL = 3600
 

@@ -6,7 +6,7 @@ import re
 
 from conftest import APP_HEADERS, assert_error, requires_shared
 
-from emulator.errors import ERRORS, ApiError, error_body
+from emulator.gizwits.errors import ERRORS, ApiError, error_body
 
 
 def test_every_code_of_both_docs_is_in_the_table_with_the_old_docs_status() -> None:

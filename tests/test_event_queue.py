@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.events import EventQueue
+from emulator.core.events import EventQueue
 
 
 def recorder(queue: EventQueue, kind: str = "k") -> list[tuple[float, Any]]:

@@ -11,8 +11,8 @@ from conftest import APP_HEADERS, assert_error
 from starlette.testclient import TestClient
 
 from emulator.admin.middleware import ControlPlaneMiddleware
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.faults import FaultRules, FaultSpecError, RequestInfo
+from emulator.core.faults import FaultRules, FaultSpecError, RequestInfo
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import Emulator
 
 

@@ -41,7 +41,7 @@ from support_users import FRIEND_EMAIL
 from support_world import make_everything
 
 from emulator.app import create_app
-from emulator.errors import ERRORS
+from emulator.gizwits.errors import ERRORS
 
 MAX_EXAMPLES = int(os.environ.get("GIZWITS_FUZZ_EXAMPLES", "10"))
 

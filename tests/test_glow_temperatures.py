@@ -8,7 +8,7 @@ from conftest import assert_error, login, user_headers
 from simulated import add, demo_at, paris
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 sim, http = demo_at(paris(2024, 1, 8, 12))
 

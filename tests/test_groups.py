@@ -10,7 +10,7 @@ from clocked import T0, cloud_at
 from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 @pytest.fixture

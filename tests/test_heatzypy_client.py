@@ -17,8 +17,8 @@ from conftest import next_monday_7am_paris
 from heatzypy import HeatzyClient
 from heatzypy.exception import AuthenticationFailed, CommandFailed
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import EmulatorConfig
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import LiveServer
 from emulator.testing.redirect import Redirect
 

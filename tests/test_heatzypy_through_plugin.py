@@ -13,7 +13,7 @@ import pytest
 from heatzypy import HeatzyClient
 from heatzypy.exception import AuthenticationFailed, CommandFailed, RetrieveFailed
 
-from emulator.cloud.accounts import Account
+from emulator.gizwits.cloud.accounts import Account
 from emulator.testing import Emulator
 
 DEMO = ("demo@heatzy.test", "heatzy-demo")

@@ -26,10 +26,10 @@ from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, app_token_headers, last_code
 from support_world import make_everything, rule_form
 
-from emulator.api.openapi import document
 from emulator.app import create_app
-from emulator.cloud.cloud import Cloud
-from emulator.errors import ERRORS
+from emulator.gizwits.api.openapi import document
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.errors import ERRORS
 
 #: A value of each JSON type, and which schema types it satisfies.
 WRONG_VALUES: list[tuple[Any, set[str]]] = [

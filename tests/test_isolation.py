@@ -20,9 +20,9 @@ from support_users import register
 from support_world import TIMING, make_everything
 
 from emulator.app import create_app
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
-from emulator.errors import ERRORS
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.errors import ERRORS
 
 FRIEND = ("friend@heatzy.test", "heatzy-friend")
 OTHER_APP = "0123456789abcdef0123456789abcdef"

@@ -9,8 +9,8 @@ from clocked import FIVE, PILOTE2_PK, T0, cloud_at
 from conftest import assert_error, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.task_schedulers import RETRY_DELAY
+from emulator.gizwits.cloud.automation.task_schedulers import RETRY_DELAY
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from clocked import T0, cloud_at
 from conftest import login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
-from emulator.cloud.linkage import MAX_CHAIN
-from emulator.devices.catalog import Catalog
-from emulator.devices.datapoints import ALERT, DatapointSet, DatapointSpec, layout
+from emulator.gizwits.cloud.automation.linkage import MAX_CHAIN
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices.catalog import Catalog
+from emulator.gizwits.devices.datapoints import ALERT, DatapointSet, DatapointSpec, layout
 
 
 @pytest.fixture

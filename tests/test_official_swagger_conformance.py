@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import requires_shared
 
-from emulator.api.openapi import document
+from emulator.gizwits.api.openapi import document
 from emulator.testing.conformance import run, table
 
 

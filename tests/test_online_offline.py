@@ -6,8 +6,8 @@ from conftest import assert_error, login, user_headers
 from simulated import FeedLog, demo_at, paris
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
-from emulator.devices import Device
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices import Device
 
 START = paris(2024, 1, 8, 7)  # the demo Pilote2 runs the standard program: comfort until 08:00
 

@@ -21,10 +21,10 @@ from conftest import APP_HEADERS, login, user_headers
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, FRIEND_PASSWORD, app_token_headers, last_code
 
-from emulator.api.openapi import ERROR_CODES_KEY, document
-from emulator.cloud import device_side
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID
+from emulator.gizwits.api.openapi import ERROR_CODES_KEY, document
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.cloud.devicedata import device_side
 
 DOCUMENT = document()
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -14,9 +14,9 @@ from openapi_spec_validator import validate
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from emulator.api import MODULES
-from emulator.api.http import endpoint_info
-from emulator.api.openapi import (
+from emulator.gizwits.api import MODULES
+from emulator.gizwits.api.http import endpoint_info
+from emulator.gizwits.api.openapi import (
     ERROR_CODES_KEY,
     FORM_MEDIA_TYPE,
     SECURITY,
@@ -28,7 +28,7 @@ from emulator.api.openapi import (
     operation,
     ref,
 )
-from emulator.errors import ERRORS
+from emulator.gizwits.errors import ERRORS
 
 #: The test control plane has its own document.
 ADMIN_PREFIX = "/_emulator"
@@ -94,7 +94,7 @@ def test_every_operation_is_complete(path: str, method: str) -> None:
 def test_security_and_body_match_the_route(path: str, method: str) -> None:
     op = documented_operations()[(path, method)]
     info = endpoint_info(routed_operations()[(path, method)])
-    assert info is not None, f"{method} {path} is not made with emulator.api.http.endpoint"
+    assert info is not None, f"{method} {path} is not made with emulator.gizwits.api.http.endpoint"
     assert op["security"] == SECURITY[info.auth]
     if info.body == "none":
         assert "requestBody" not in op

@@ -9,7 +9,7 @@ from conftest import APP_HEADERS, assert_error, login
 from starlette.testclient import TestClient
 from support_users import T0, send_sms
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 PHONE = "+33677889900"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from simulated import FeedLog, add, frozen_cloud, paris
 
-from emulator.cloud.cloud import Cloud
-from emulator.devices import Device
-from emulator.devices.pilote_pro import WINDOW_DROP
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices import Device
+from emulator.gizwits.devices.pilote_pro import WINDOW_DROP
 
 NOON = paris(2024, 1, 8, 12)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from simulated import FeedLog, add, frozen_cloud, paris
 
-from emulator.devices.program import day_from_ranges, encode_week, standard_week
+from emulator.gizwits.devices.program import day_from_ranges, encode_week, standard_week
 
 MONDAY = paris(2024, 1, 8)  # Monday 8 January 2024, 00:00 in Paris (no DST change that week)
 WEEKDAY = day_from_ranges(1, [("06:00", "08:00", 0), ("17:00", "22:00", 0)])
@@ -138,8 +138,8 @@ def test_freezegun_drives_a_real_time_cloud() -> None:
     """In-process, the emulator's clock reads time through the patched ``time.time``."""
     from freezegun import freeze_time
 
-    from emulator.cloud.cloud import Cloud
     from emulator.config import EmulatorConfig
+    from emulator.gizwits.cloud.cloud import Cloud
 
     with freeze_time("2024-01-08 04:59:00") as frozen:  # 05:59 in Paris
         cloud = Cloud(EmulatorConfig(seed=1, fixture="empty"))

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from emulator.cloud.faults import FaultSpecError
 from emulator.config import HEATZY_APP_ID
-from emulator.errors import ApiError
+from emulator.core.faults import FaultSpecError
+from emulator.gizwits.errors import ApiError
 from emulator.testing import Emulator
 
 LOGIN = {"username": "demo@heatzy.test", "password": "heatzy-demo"}

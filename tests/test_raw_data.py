@@ -10,9 +10,9 @@ from conftest import assert_error, login, user_headers
 from simulated import demo_at, paris
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import HEATZY_APP_ID
-from emulator.devices import p0
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.devices import p0
 
 START = paris(2024, 1, 8, 9)
 

@@ -8,7 +8,7 @@ import asyncio
 from conftest import APP_HEADERS, assert_error
 from starlette.testclient import TestClient
 
-from emulator.cloud.journal import REDACTED
+from emulator.core.journal import REDACTED
 from emulator.testing import Emulator
 
 

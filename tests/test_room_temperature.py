@@ -6,7 +6,7 @@ import math
 
 from simulated import FeedLog, add, frozen_cloud, paris
 
-from emulator.devices.thermal import DEFAULT_OUTDOOR, HEADROOM, SAMPLE_PERIOD, TAU_COOL, TAU_HEAT, evolve, noise
+from emulator.gizwits.devices.thermal import DEFAULT_OUTDOOR, HEADROOM, SAMPLE_PERIOD, TAU_COOL, TAU_HEAT, evolve, noise
 
 NOON = paris(2024, 1, 8, 12)
 

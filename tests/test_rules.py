@@ -9,7 +9,7 @@ from clocked import PILOTE2_PK, PRO_PK, T0, cloud_at
 from conftest import assert_error, login, user_headers
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 @pytest.fixture

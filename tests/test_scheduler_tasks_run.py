@@ -8,7 +8,7 @@ from conftest import login, user_headers
 from simulated import FeedLog, demo_at, paris
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def utc(*args: int) -> float:

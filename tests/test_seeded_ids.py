@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from faker import Faker
 
-from emulator.ids import IdFactory, SeededFaker
+from emulator.core.ids import IdFactory, SeededFaker
 
 
 def test_the_light_generator_matches_a_seeded_faker_call_for_call() -> None:

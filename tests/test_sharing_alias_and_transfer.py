@@ -7,7 +7,7 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, friend_headers, messages, register, roles, share, uid_of
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 DEMO_EMAIL = "demo@heatzy.test"
 

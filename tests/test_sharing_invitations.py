@@ -10,8 +10,8 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, friend_headers, register, roles, share, uid_of
 
-from emulator.cloud.bindings import GUEST, OWNER
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
+from emulator.gizwits.cloud.sharing.bindings import GUEST, OWNER
 
 DEMO_EMAIL = "demo@heatzy.test"
 

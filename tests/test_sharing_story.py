@@ -7,7 +7,7 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, friend_headers, messages, uid_of
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def test_a_shared_heater_for_one_hour(client: TestClient, cloud: Cloud, demo: dict[str, str],

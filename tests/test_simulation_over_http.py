@@ -9,7 +9,7 @@ from conftest import assert_error, login, user_headers
 from simulated import demo_at, paris
 from starlette.testclient import TestClient
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 START = paris(2024, 1, 8, 5)  # Monday 05:00; the demo "Salon" Pilote2 runs the standard program (eco until 06:00)
 sim, http = demo_at(START)

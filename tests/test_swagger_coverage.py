@@ -12,7 +12,7 @@ import yaml
 from conftest import requires_shared
 from starlette.routing import Route
 
-from emulator.api import routes
+from emulator.gizwits.api import routes
 
 #: Operations of the older docs that the swagger no longer lists.
 LEGACY = {

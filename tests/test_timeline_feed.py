@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from simulated import FeedLog, add, frozen_cloud, paris
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 START = paris(2024, 3, 29, 20)  # a weekend with the spring DST change
 PRODUCTS = ("Pilote2", "Pilote_Soc_C3", "Pilote_Pro", "Glow_Simple", "Bloom", "INEA")

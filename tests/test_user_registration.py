@@ -9,8 +9,8 @@ from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 from support_users import T0, app_token_headers, send_sms
 
-from emulator.cloud.cloud import Cloud
 from emulator.config import DEFAULT_TOKEN_TTL
+from emulator.gizwits.cloud.cloud import Cloud
 
 PHONE = "+33698765432"
 

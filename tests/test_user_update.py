@@ -9,7 +9,7 @@ from conftest import APP_HEADERS, DEMO_PASSWORD, assert_error, login, user_heade
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, send_sms
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 PHONE = "+33611223344"
 

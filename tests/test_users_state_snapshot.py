@@ -8,7 +8,7 @@ from conftest import assert_error
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, app_token_headers, friend_headers, messages, send_sms, share
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 
 def test_snapshot_round_trip_keeps_sharing_running(client: TestClient, cloud: Cloud, demo: dict[str, str],

@@ -10,7 +10,7 @@ from conftest import APP_HEADERS, assert_error, login, user_headers
 from starlette.testclient import TestClient
 from support_users import T0, app_token_headers, last_code, send_sms
 
-from emulator.cloud.cloud import Cloud
+from emulator.gizwits.cloud.cloud import Cloud
 
 PHONE = "+33612345678"
 

@@ -7,7 +7,7 @@ Reset speed: loading a fixture builds every user, device and binding again (a fe
 milliseconds for the demo). The first reset to a given fixture and seed keeps the
 resulting snapshot; later resets to the same fixture and seed restore it instead
 (about a tenth of a millisecond), which gives exactly the state a fresh load gives,
-generators included (see :mod:`emulator.cloud.randomness`).
+generators included (see :mod:`emulator.core.randomness`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from ..cloud.cloud import Cloud
-from ..cloud.journal import Journal
-from ..cloud.outbox import Message
-from ..cloud.scenario import ScenarioError, load_scenario
-from ..devices import Device
-from ..devices.catalog import PROGRAM_POINTS
-from ..devices.datapoints import InvalidValue
-from ..devices.program import SLOTS_PER_DAY, slot_mode
-from ..errors import ApiError, form_invalid
+from ..core.journal import Journal
+from ..core.outbox import Message
+from ..gizwits.cloud.cloud import Cloud
+from ..gizwits.cloud.scenario import ScenarioError, load_scenario
+from ..gizwits.devices import Device
+from ..gizwits.devices.catalog import PROGRAM_POINTS
+from ..gizwits.devices.datapoints import InvalidValue
+from ..gizwits.devices.program import SLOTS_PER_DAY, slot_mode
+from ..gizwits.errors import ApiError, form_invalid
 from .timespec import TimeSpecError, parse_duration, parse_instant
 
 Fixture = str | Path | dict[str, Any]

@@ -20,10 +20,10 @@ from typing import Any
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..cloud.cloud import Cloud
-from ..cloud.faults import FaultRule, FaultRules, RequestInfo, identities
-from ..cloud.journal import redact
-from ..errors import ApiError, error_body
+from ..core.faults import FaultRule, FaultRules, RequestInfo, identities
+from ..core.journal import redact
+from ..gizwits.cloud.cloud import Cloud
+from ..gizwits.errors import ApiError, error_body
 from .access import ADMIN_PREFIX, TOKEN_HEADER, token_accepted
 
 APP_ID_HEADER = "x-gizwits-application-id"

@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
-from ..cloud.cloud import Cloud
 from ..config import HEATZY_APP_ID, EmulatorConfig
+from ..gizwits.cloud.cloud import Cloud
 from .live import LiveServer
 
 ERROR_KEYS = {"error_message", "error_code", "detail_message"}

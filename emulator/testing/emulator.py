@@ -32,12 +32,12 @@ from ..admin import control
 from ..admin.middleware import IN_PROCESS, ConnectionDropped
 from ..admin.timespec import TimeSpecError, parse_duration, parse_instant
 from ..app import create_app
-from ..cloud.accounts import Account, create_account
-from ..cloud.cloud import Cloud
-from ..cloud.faults import FaultRule
-from ..cloud.journal import Entry
-from ..cloud.outbox import Message
 from ..config import HEATZY_APP_ID, EmulatorConfig
+from ..core.faults import FaultRule
+from ..core.journal import Entry
+from ..core.outbox import Message
+from ..gizwits.cloud.accounts import Account, create_account
+from ..gizwits.cloud.cloud import Cloud
 from .live import LiveServer
 from .redirect import Redirect
 from .tls import GIZWITS_HOSTS, test_tls
@@ -151,7 +151,7 @@ class DeviceHandle:
 
 
 class FaultsHandle:
-    """Fault rules; see :mod:`emulator.cloud.faults` for the fields a rule takes."""
+    """Fault rules; see :mod:`emulator.core.faults` for the fields a rule takes."""
 
     def __init__(self, cloud: Cloud) -> None:
         self._cloud = cloud

@@ -1,7 +1,7 @@
 """A real HTTP server (uvicorn or hypercorn) on a free port, in a background thread.
 
 ``with LiveServer(cloud) as server: server.url`` gives a base URL any client can use;
-the server shares the given :class:`~emulator.cloud.cloud.Cloud`, so a test can prepare
+the server shares the given :class:`~emulator.gizwits.cloud.cloud.Cloud`, so a test can prepare
 and inspect state directly while the client talks HTTP.
 """
 
@@ -15,7 +15,7 @@ from types import TracebackType
 from starlette.types import ASGIApp
 
 from ..app import create_app
-from ..cloud.cloud import Cloud
+from ..gizwits.cloud.cloud import Cloud
 from ..server import bind_socket, runner
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ..cloud.accounts import Account
+    from ..gizwits.cloud.accounts import Account
     from .emulator import ClockHandle, Emulator
 
 MARKER = "gizwits"

@@ -6,9 +6,9 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ...api.http import Call, Reply, endpoint
-from ...cloud.faults import ACTIONS, DEVICE_FAULTS, FaultSpecError
-from ...errors import ApiError, form_invalid
+from ...core.faults import ACTIONS, DEVICE_FAULTS, FaultSpecError
+from ...gizwits.api.http import Call, Reply, endpoint
+from ...gizwits.errors import ApiError, form_invalid
 from .spec import body, error, json_body, operation, parameter
 
 

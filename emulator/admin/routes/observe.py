@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ...api.http import Call, endpoint
-from ...errors import form_invalid
+from ...gizwits.api.http import Call, endpoint
+from ...gizwits.errors import form_invalid
 from .. import control
 from .spec import json_body, operation, parameter
 

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from ... import __version__
-from ...api.openapi import ERROR_SCHEMA
+from ...gizwits.api.openapi import ERROR_SCHEMA
 from ..access import ADMIN_PREFIX, TOKEN_HEADER
 
 

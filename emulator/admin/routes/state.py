@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ...api.http import Call, Reply, endpoint, field, text
-from ...cloud.accounts import create_account
 from ...config import HEATZY_APP_ID
-from ...errors import form_invalid
+from ...gizwits.api.http import Call, Reply, endpoint, field, text
+from ...gizwits.cloud.accounts import create_account
+from ...gizwits.errors import form_invalid
 from .. import control
 from .spec import body, error, json_body, operation, parameter
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ...api.http import Call, endpoint, field
+from ...gizwits.api.http import Call, endpoint, field
 from .. import control
 from .spec import body, error, json_body, operation, parameter
 

@@ -1,0 +1,264 @@
+"""Devices living in time: publishing their timelines to the change feed, waking them
+up through the event queue, taking them offline and back.
+
+A device's state at any instant is a pure function of its stored state and the time
+(``emulator/gizwits/devices/device.py``): reading it costs nothing per elapsed event. What the
+device *reported* meanwhile — program transitions, countdown ticks, sensor readings —
+reaches ``cloud.feed`` (and so the history, raw_data logs, rules, push channels) when its
+timeline is *materialised*: every point from the last published one up to an instant is
+published, in time order, as a :class:`~emulator.core.changes.Change` stamped with the
+point's own time. ``device.sim["seen"]`` is the instant up to which a device's timeline
+has been published.
+
+Materialisation happens:
+
+- before any change is applied to the device (control, scheduler task, button press,
+  environment change), so its history stays in order;
+- when the cloud *observes* the device (:meth:`Simulation.observe`: the API reads its
+  latest data, lists it, or queries its logs);
+- when the device is *woken*. Every device has at most one wake-up instant. In *live*
+  mode (the default) it is the device's next timeline point, so every change reaches
+  the feed at its own time, in global time order, as a real device would report it.
+  With ``live`` off (large fleets), only points that must not wait are woken — a
+  derogation ending, an open window detected, a presence timeout — and the rest is
+  published lazily when the device is observed.
+
+Wake-ups are filed in a calendar by instant: timeline points fall on shared instants
+(half-hour program slots, the sensor reading grid, midnights), so one ``device.wake``
+queue event (key ``wake@<instant>``) wakes every device due then, in the order they were
+filed. The queue holds one event per distinct instant, not one per device. The calendar
+is derived state: a snapshot does not save it, restoring rebuilds it from the devices.
+
+While a device is offline its reports stop: ``sim["frozen"]`` holds the last state it
+reported (what devdata shows, with its ``updated_at``); coming back online publishes an
+``online`` change and a report of everything that differs from the frozen state (empty
+if nothing does: the report itself is logged). Going back online
+after a delay is a ``device.online`` event (key ``online:<did>``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..gizwits.devices import Device
+from .changes import Change
+
+if TYPE_CHECKING:
+    from ..gizwits.cloud.cloud import Cloud
+
+WAKE, ONLINE = "device.wake", "device.online"
+
+
+class Simulation:
+    def __init__(self, cloud: Cloud, *, live: bool = True) -> None:
+        self.cloud = cloud
+        self._live = live
+        #: Changes published from timelines, and device wake-ups run (counters for benchmarks).
+        self.published = 0
+        self.woken = 0
+        #: did -> (instant, cause) of its wake-up; instant -> dids filed for it, in order.
+        self._wakes: dict[str, tuple[float, str]] = {}
+        self._calendar: dict[float, dict[str, None]] = {}
+        cloud.events.handle(WAKE, self._on_wake)
+        cloud.events.handle(ONLINE, self._on_online)
+
+    # -- live or lazy -------------------------------------------------------------------------------
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    def set_live(self, live: bool) -> None:
+        """Wake devices at every timeline point (True) or only when it cannot wait (False)."""
+        if live == self._live:
+            return
+        self._live = live
+        for device in self.cloud.devices:
+            self.reschedule(device)
+
+    # -- devices joining and changing ------------------------------------------------------------
+    def track(self, device: Device, now: float) -> None:
+        """A device has just been created at ``now`` and reported its first state."""
+        device.sim["seen"] = now
+        if not device.online:
+            device.sim["frozen"] = device.family.read(device, now)
+        self.reschedule(device)
+
+    def materialize(self, device: Device, until: float) -> tuple[float, str] | None:
+        """Publish the device's timeline up to ``until``; return its next point after that."""
+        seen = device.sim["seen"]
+        if until < seen:
+            self.rewind(device, until)
+            return None
+        if not device.online:
+            return None
+        return self._publish(device, device.family.next_point(device, seen), until)
+
+    def rewind(self, device: Device, to: float) -> None:
+        """The clock was set back before the device's timeline (a test freezing it in the past
+        after loading its fixture): the device's timeline moves back with it, so it lives on
+        from ``to`` exactly as it would have from where it was. What it had reported after
+        ``to`` is forgotten; the values it holds are kept."""
+        seconds = to - device.sim["seen"]
+        device.family.shift(device, seconds)
+        for name in ("updated_at", "state_changed_at", "created_at"):
+            setattr(device, name, min(getattr(device, name), getattr(device, name) + seconds))
+        device.sim["seen"] = to
+        device.cache.pop("reported", None)
+        self.cloud.history.drop_after(device.did, to)
+        self.reschedule(device)
+
+    def rewind_all(self, to: float) -> None:
+        """:meth:`rewind` every device whose timeline is ahead of ``to``."""
+        for device in self.cloud.devices:
+            if device.sim["seen"] > to:
+                self.rewind(device, to)
+
+    def _publish(self, device: Device, point: tuple[float, str] | None, until: float) -> tuple[float, str] | None:
+        """Publish the points from ``point`` (the first after ``seen``) up to ``until``."""
+        if point is not None and point[0] <= until:
+            family = device.family
+            publish = self.cloud.feed.publish
+            step = family.step
+            did = device.did
+            cached = device.cache.get("reported")
+            seen = device.sim["seen"]
+            previous = cached[1] if cached is not None and cached[0] == seen else family.dynamic(device, seen)
+            published = 0
+            reported_at = None
+            while point is not None and point[0] <= until:
+                at, cause = point
+                current, point = step(device, at)
+                changes = {k: v for k, v in current.items() if previous[k] != v}
+                if changes:
+                    publish(Change(did, at, "attrs", changes, cause))
+                    reported_at = at
+                    published += 1
+                previous = current
+            if reported_at is not None:
+                device.updated_at = reported_at
+            self.published += published
+            # What the device last reported, valid until anything changes it (see reschedule).
+            device.cache["reported"] = (until, previous)
+        device.sim["seen"] = until
+        return point
+
+    def observe(self, device: Device, now: float | None = None) -> Device:
+        """Bring the device's published history up to ``now`` (default: the cloud's now)."""
+        self.materialize(device, self.cloud.now() if now is None else now)
+        return device
+
+    def reschedule(self, device: Device) -> None:
+        """(Re)arm the device's one wake event after anything changed it."""
+        device.cache.pop("reported", None)
+        if not device.online:
+            self._arm(device, None)
+        elif self._live:
+            self._arm(device, device.family.next_point(device, device.sim["seen"]))
+        else:
+            due = device.family.wake_point(device, device.sim["seen"])
+            self._arm(device, None if due is None else (due, "device"))
+
+    def wake_at(self, did: str) -> float | None:
+        """When the device is filed to wake up next, if at all."""
+        wake = self._wakes.get(did)
+        return wake[0] if wake is not None else None
+
+    def _arm(self, device: Device, point: tuple[float, str] | None) -> None:
+        did = device.did
+        wakes = self._wakes
+        old = wakes.get(did)
+        if old is not None:
+            if point is not None and old[0] == point[0]:
+                wakes[did] = point
+                return
+            self._unfile(did, old[0])
+        if point is None:
+            return
+        due = point[0]
+        wakes[did] = point
+        bucket = self._calendar.get(due)
+        if bucket is None:
+            bucket = self._calendar[due] = {}
+            self.cloud.events.schedule(due, WAKE, {"at": due}, key=f"wake@{due!r}")
+        bucket[did] = None
+
+    def _unfile(self, did: str, due: float) -> None:
+        del self._wakes[did]
+        bucket = self._calendar[due]
+        del bucket[did]
+        if not bucket:
+            del self._calendar[due]
+            self.cloud.events.cancel_key(f"wake@{due!r}")
+
+    def _on_wake(self, data: dict[str, object], due: float) -> None:
+        bucket = self._calendar.pop(due, None)
+        if not bucket:
+            return
+        wakes = self._wakes
+        devices = self.cloud.devices
+        live = self._live
+        woken = 0
+        for did in bucket:
+            wake = wakes.get(did)
+            if wake is None or wake[0] != due:
+                continue  # re-filed meanwhile (a rule changed it while this instant ran)
+            del wakes[did]
+            device = devices.get(did)
+            if device is None:
+                continue
+            woken += 1
+            if live and device.online and device.sim["seen"] < due:
+                # The wake-up was the device's next point: publish it; the one after is known.
+                self._arm(device, self._publish(device, wake, due))
+            else:
+                self.materialize(device, due)
+                self.reschedule(device)
+        self.woken += woken
+
+    # -- snapshots: the calendar is rebuilt, never saved ----------------------------------------------
+    def dump(self) -> dict[str, bool]:
+        return {"live": self._live}
+
+    def load(self, data: dict[str, bool]) -> None:
+        self._live = bool(data.get("live", self._live))
+
+    def rebuild(self) -> None:
+        """After a restore: drop the restored wake events and file every device again."""
+        self.cloud.events.cancel_where(WAKE)
+        self._wakes.clear()
+        self._calendar.clear()
+        for device in self.cloud.devices:
+            self.reschedule(device)
+
+    # -- online / offline ------------------------------------------------------------------------------
+    def go_offline(self, device: Device, now: float) -> None:
+        self.materialize(device, now)
+        device.sim["frozen"] = device.family.read(device, now)
+        device.online = False
+        device.state_changed_at = now
+        self.cloud.feed.publish(Change(device.did, now, "offline", source="device"))
+        self.reschedule(device)
+
+    def come_online(self, device: Device, now: float) -> None:
+        family = device.family
+        frozen = device.sim.pop("frozen", {})
+        device.online = True
+        device.state_changed_at = now
+        device.sim["seen"] = now
+        self.cloud.feed.publish(Change(device.did, now, "online", source="device"))
+        clock = family.clock(device, now)
+        current = family.read(device, now)
+        # Back online, the device reports its status: what differs from its last report.
+        changes = {k: v for k, v in current.items() if k not in clock and frozen.get(k) != v}
+        self.cloud.feed.publish(Change(device.did, now, "attrs", changes, source="device"))
+        device.updated_at = now
+        self.reschedule(device)
+
+    def back_online_after(self, device: Device, now: float, seconds: float) -> None:
+        """Schedule the device's return online ``seconds`` after ``now``."""
+        self.cloud.events.schedule(now + seconds, ONLINE, {"did": device.did}, key="online:" + device.did)
+
+    def _on_online(self, data: dict[str, object], due: float) -> None:
+        device = self.cloud.devices.get(str(data["did"]))
+        if device is not None and not device.online:
+            self.cloud.set_online(device, True, now=due)

@@ -1,0 +1,1 @@
+"""The Gizwits cloud's state, grouped by concern; ``cloud.Cloud`` assembles the stores and engines."""

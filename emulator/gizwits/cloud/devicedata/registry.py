@@ -1,0 +1,96 @@
+"""Every device the cloud knows, by did and by (product_key, mac)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from ....core.ids import IdFactory
+from ...devices import FAMILIES, Device
+from ...devices.catalog import Catalog, Product
+from ...errors import ApiError
+
+
+def normalize_mac(mac: str) -> str:
+    return mac.replace(":", "").replace("-", "").strip().lower()
+
+
+class DeviceRegistry:
+    def __init__(self, ids: IdFactory, catalog: Catalog) -> None:
+        self._ids = ids
+        self._catalog = catalog
+        self._devices: dict[str, Device] = {}
+        self._by_mac: dict[tuple[str, str], str] = {}
+        #: Seeded randomness for device initial state (temperatures, ...).
+        self.rng = random.Random(ids.seed)
+
+    def __iter__(self) -> Iterator[Device]:
+        return iter(self._devices.values())
+
+    def __len__(self) -> int:
+        return len(self._devices)
+
+    def get(self, did: str) -> Device | None:
+        return self._devices.get(did)
+
+    def require(self, did: str) -> Device:
+        device = self._devices.get(did)
+        if device is None:
+            raise ApiError(9014, f"no device with did {did!r}")
+        return device
+
+    def by_mac(self, product_key: str, mac: str) -> Device | None:
+        did = self._by_mac.get((product_key, normalize_mac(mac)))
+        return self._devices.get(did) if did else None
+
+    def create(self, product: Product, now: float, *, did: str | None = None, mac: str | None = None,
+               passcode: str | None = None, online: bool = True, attrs: dict[str, Any] | None = None,
+               timezone: str | None = None, meta: dict[str, Any] | None = None) -> Device:
+        mac = normalize_mac(mac) if mac else self._ids.mac()
+        did = did or self._ids.did()
+        if did in self._devices:
+            raise ValueError(f"did {did!r} already exists")
+        if (product.product_key, mac) in self._by_mac:
+            raise ValueError(f"mac {mac!r} already registered for {product.name}")
+        family = FAMILIES[product.family]
+        state = family.initial_state(product, self.rng)
+        if attrs:
+            state.update(product.datapoints.validate_state(attrs))
+        device = Device(
+            did=did, product=product, family=family, mac=mac, passcode=passcode or self._ids.passcode(),
+            attrs=state, created_at=now, online=online, updated_at=now, state_changed_at=now,
+            meta=dict(meta or {}),
+        )
+        if timezone:
+            device.timezone = timezone
+        family.setup(device, now, self.rng)
+        self._devices[did] = device
+        self._by_mac[(product.product_key, mac)] = did
+        return device
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [device.dump() for device in self._devices.values()]
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self._devices.clear()
+        self._by_mac.clear()
+        for item in data:
+            product = self._catalog.get(item["product_key"])
+            if product is None:
+                raise ValueError(f"unknown product_key {item['product_key']!r} in snapshot")
+            fields = {k: v for k, v in item.items() if k != "product_key"}
+            device = Device(product=product, family=FAMILIES[product.family], **fields)
+            self._devices[device.did] = device
+            self._by_mac[(product.product_key, device.mac)] = device.did
+
+    def remove(self, did: str) -> Device | None:
+        device = self._devices.pop(did, None)
+        if device is not None and self._by_mac.get((device.product_key, device.mac)) == did:
+            del self._by_mac[(device.product_key, device.mac)]
+        return device
+
+    def release_mac(self, product_key: str, mac: str) -> None:
+        """Let the next registration of this MAC take it (a reset device registers anew and gets a
+        new did); the device registered before stays known by its did until it is deregistered."""
+        self._by_mac.pop((product_key, normalize_mac(mac)), None)

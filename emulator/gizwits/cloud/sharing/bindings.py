@@ -1,0 +1,127 @@
+"""Which users are bound to which devices, with what role, alias, remark and labels.
+
+Roles follow the newer Gizwits doc (seed 001, "角色场景说明"):
+
+- on a device nobody has bound, the binder is ``special``; later binders are ``normal``;
+- unbinding the ``special`` user makes the earliest remaining ``normal`` user ``special``;
+- on a product with device sharing enabled, a share turns the sharer (``special``) into
+  the ``owner`` and every ``normal`` user into a ``guest``, whether or not the share is
+  accepted; a user who accepts a share becomes a ``guest``;
+- on such a product, binding a device nobody has bound with ``set_owner=1`` makes the
+  binder ``owner`` at once; while a device has an owner nobody else can bind it (9092);
+- unbinding the ``owner`` removes every guest too; a device has one owner at most.
+
+``set_owner`` is the one reading of the docs that fits them all: its own description
+says 0 (the default) does not make the binder owner, and the real Heatzy captures show
+``special`` on products that the emulator treats as sharing-enabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ....core.persist import from_rows, rows
+from ...errors import ApiError
+
+SPECIAL, OWNER, GUEST, NORMAL = "special", "owner", "guest", "normal"
+ROLES = (SPECIAL, OWNER, GUEST, NORMAL)
+#: Roles that may share a device (the ``special`` user becomes ``owner`` by sharing).
+SHARERS = (SPECIAL, OWNER)
+
+
+@dataclass
+class Binding:
+    uid: str
+    did: str
+    role: str
+    created_at: float
+    dev_alias: str = ""
+    remark: str = ""
+    dev_label: list[str] = field(default_factory=list)
+
+
+class BindingStore:
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], Binding] = {}
+
+    def __iter__(self) -> Iterator[Binding]:
+        return iter(self._by_key.values())
+
+    def get(self, uid: str, did: str) -> Binding | None:
+        return self._by_key.get((uid, did))
+
+    def of_user(self, uid: str) -> list[Binding]:
+        return [b for b in self._by_key.values() if b.uid == uid]
+
+    def of_device(self, did: str) -> list[Binding]:
+        return sorted((b for b in self._by_key.values() if b.did == did), key=lambda b: b.created_at)
+
+    def owner_of(self, did: str) -> Binding | None:
+        return next((b for b in self.of_device(did) if b.role == OWNER), None)
+
+    def guests_of(self, did: str) -> list[Binding]:
+        return [b for b in self.of_device(did) if b.role == GUEST]
+
+    def role_for_new_binder(self, did: str, *, sharing: bool, set_owner: bool) -> str:
+        """The role a user binding ``did`` gets; 9092 when the device has an owner."""
+        current = self.of_device(did)
+        if any(b.role == OWNER for b in current):
+            raise ApiError(9092, f"device {did!r} has an owner; only a share can give access to it")
+        if not current:
+            return OWNER if sharing and set_owner else SPECIAL
+        return NORMAL
+
+    def bind(self, uid: str, did: str, now: float, *, dev_alias: str = "", remark: str = "",
+             role: str | None = None, sharing: bool = False, set_owner: bool = False) -> Binding:
+        """Bind ``uid`` to ``did`` (an existing binding is returned unchanged).
+
+        Without an explicit ``role`` the role follows the rules above.
+        """
+        existing = self.get(uid, did)
+        if existing is not None:
+            return existing
+        if role is None:
+            role = self.role_for_new_binder(did, sharing=sharing, set_owner=set_owner)
+        binding = Binding(uid, did, role, now, dev_alias=dev_alias, remark=remark)
+        self._by_key[(uid, did)] = binding
+        return binding
+
+    def unbind(self, uid: str, did: str) -> list[Binding]:
+        """Remove the binding; return every binding that went (the owner's takes its guests along)."""
+        binding = self._by_key.pop((uid, did), None)
+        if binding is None:
+            return []
+        removed = [binding]
+        if binding.role == SPECIAL:
+            successors = [b for b in self.of_device(did) if b.role == NORMAL]
+            if successors:
+                successors[0].role = SPECIAL
+        elif binding.role == OWNER:
+            for guest in self.guests_of(did):
+                removed.append(self._by_key.pop((guest.uid, did)))
+        return removed
+
+    def share_from(self, uid: str, did: str) -> None:
+        """``uid`` shares ``did``: it becomes the owner, the other ``special``/``normal`` users guests."""
+        for binding in self.of_device(did):
+            if binding.uid == uid:
+                binding.role = OWNER
+            elif binding.role in (SPECIAL, NORMAL):
+                binding.role = GUEST
+
+    def transfer(self, did: str, owner_uid: str, guest_uid: str) -> None:
+        """The owner hands the device over: the guest becomes owner, the old owner a guest."""
+        self._by_key[(owner_uid, did)].role = GUEST
+        self._by_key[(guest_uid, did)].role = OWNER
+
+    def dump(self) -> list[dict[str, Any]]:
+        return rows(self._by_key.values())
+
+    def load(self, data: list[dict[str, Any]]) -> None:
+        self._by_key = {(b.uid, b.did): b for b in from_rows(Binding, data)}
+
+    def drop_device(self, did: str) -> None:
+        for key in [k for k in self._by_key if k[1] == did]:
+            del self._by_key[key]
