@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .admin import install as install_control_plane
+from .commit_gate import CommitBeforeAnswer
 from .config import EmulatorConfig
 from .gizwits.api import routes
 from .gizwits.cloud.cloud import Cloud
@@ -58,4 +59,5 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     app.state.cloud = cloud
     app.state.config = config
     install_control_plane(app, config)
+    app.add_middleware(CommitBeforeAnswer)  # outermost: added last
     return app

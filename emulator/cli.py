@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 
 from .admin.access import ADMIN_PREFIX, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
+from .core.durable import StateFileError
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .server import SERVERS, bind_socket, runner
@@ -42,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, default=10_000,
                        help="requests the journal keeps (default 10000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                       help="bytes the journal's entries may hold in all (default 64 MiB)")
+    serve.add_argument("--state", default=None, metavar="PATH",
+                       help="keep the whole world in this SQLite file: loaded when it exists (the fixture is "
+                            "then ignored), saved before every answer (docs/durable-state.md)")
     return parser
 
 
@@ -77,7 +84,8 @@ def banner(cloud: Cloud, base_url: str) -> str:
 def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
-                            admin_token=args.admin_token, journal_size=max(args.journal_size, 1))
+                            admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
+                            journal_bytes=max(args.journal_bytes, 1))
     problem = exposure_problem(config)
     if problem:
         print(f"gizwits-emulator: {problem}", file=sys.stderr)
@@ -87,6 +95,13 @@ def serve(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(f"gizwits-emulator: {error}", file=sys.stderr)
         return 2
+    if args.state is not None:
+        try:
+            loaded = cloud.keep_state(args.state)
+        except StateFileError as error:
+            print(f"gizwits-emulator: {error}", file=sys.stderr)
+            return 2
+        print(f"state file {args.state}: {'world loaded' if loaded else 'new, the fixture saved in it'}", flush=True)
     if args.speed is not None:
         if args.speed <= 0:
             print("gizwits-emulator: --speed must be positive", file=sys.stderr)
@@ -105,9 +120,19 @@ def serve(args: argparse.Namespace) -> int:
     def started() -> None:
         print(banner(cloud, base_url), flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner(args.server)(app, sock, log_level=args.log_level, started=started))
+    # SIGTERM ends the process like Ctrl+C: the servers stop gracefully, then the state file is closed.
+    # (uvicorn raises the signal again once it has stopped; this handler makes that a clean exit.)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(runner(args.server)(app, sock, log_level=args.log_level, started=started))
+    finally:
+        cloud.durable.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,8 @@ class EmulatorConfig:
     admin_token: str | None = None
     #: Entries the request journal keeps (oldest fall out first).
     journal_size: int = 10_000
+    #: Bytes the request journal's entries may hold in all (oldest fall out first; see core/journal.py).
+    journal_bytes: int = 64 * 1024 * 1024
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -90,9 +90,11 @@ def test_a_broken_snapshot_is_refused_and_changes_nothing(client: TestClient) ->
     assert client.get("/_emulator/snapshot").json()["stores"] == saved["stores"]
 
 
-def test_users_lists_credentials_devices_and_tokens(client: TestClient, demo: dict[str, str]) -> None:
-    users = {u["email"]: u for u in client.get("/_emulator/users").json()}
-    assert users[DEMO_EMAIL]["password"] == "heatzy-demo"
+def test_users_lists_devices_and_tokens_but_no_password(client: TestClient, demo: dict[str, str]) -> None:
+    listed = client.get("/_emulator/users")
+    users = {u["email"]: u for u in listed.json()}
+    assert "heatzy-demo" not in listed.text and "password" not in users[DEMO_EMAIL]
+    assert users[DEMO_EMAIL]["has_password"] is True
     assert len(users[DEMO_EMAIL]["devices"]) == 9
     assert users[DEMO_EMAIL]["tokens"][0]["token"] == demo["X-Gizwits-User-token"]
 

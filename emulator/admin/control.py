@@ -68,7 +68,7 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
             import pickle
 
             cloud.restore(pickle.loads(cached))
-        cloud.journal = Journal(cloud.config.journal_size)
+        cloud.journal = Journal(cloud.config.journal_size, cloud.config.journal_bytes)
 
 
 def seed(cloud: Cloud, fixture: Fixture) -> dict[str, Any]:
@@ -101,7 +101,8 @@ def restore(cloud: Cloud, document: Any) -> None:
 def users(cloud: Cloud) -> list[dict[str, Any]]:
     with cloud.lock:
         return [
-            {**user.profile(), "appid": user.appid, "password": user.password, "phone_id": user.phone_id,
+            {**user.profile(), "appid": user.appid, "has_password": user.password_hash is not None,
+             "phone_id": user.phone_id,
              "created_at": user.created_at,
              "devices": [b.did for b in cloud.bindings.of_user(user.uid)],
              "tokens": [t.body() for t in cloud.users.tokens_of(user.uid)]}

@@ -20,16 +20,15 @@ from typing import Any
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..core import headers as header_reading
 from ..core.faults import FaultRule, FaultRules, RequestInfo, identities
-from ..core.journal import redact
+from ..core.journal import body_text, kept_headers, redact
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.errors import ApiError, error_body
 from .access import ADMIN_PREFIX, TOKEN_HEADER, token_accepted
 
 APP_ID_HEADER = "x-gizwits-application-id"
 USER_TOKEN_HEADER = "x-gizwits-user-token"
-#: Request bodies larger than this are journaled as a size only.
-JOURNAL_BODY_LIMIT = 64 * 1024
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
 ERROR_BODY_LIMIT = 4 * 1024
 
@@ -39,7 +38,7 @@ class ConnectionDropped(ConnectionError):
 
 
 def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    return header_reading.joined(scope.get("headers", []))
 
 
 def _client(scope: Scope) -> str:
@@ -47,22 +46,13 @@ def _client(scope: Scope) -> str:
     return str(client[0]) if client else ""
 
 
-def _json_or_text(raw: bytes, complete: bool) -> Any:
-    if not raw:
-        return None
-    if len(raw) > JOURNAL_BODY_LIMIT or not complete:
-        return f"<{len(raw)}{'' if complete else '+'} bytes>"
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return raw.decode("utf-8", errors="replace")
-
-
 def request_info(cloud: Cloud, scope: Scope, headers: dict[str, str], now: float) -> RequestInfo:
-    """What fault rules can match on. Call with the cloud's lock held."""
-    appid = headers.get(APP_ID_HEADER)
+    """What fault rules can match on (an identity header given twice counts as absent, see
+    :mod:`emulator.core.headers`). Call with the cloud's lock held."""
+    raw = scope.get("headers", [])
+    appid = header_reading.single_or_none(raw, APP_ID_HEADER)
     users: tuple[str, ...] = ()
-    token = headers.get(USER_TOKEN_HEADER)
+    token = header_reading.single_or_none(raw, USER_TOKEN_HEADER)
     if appid and token:
         try:
             user = cloud.users.authenticate_token(appid, token, now)
@@ -145,11 +135,14 @@ class ControlPlaneMiddleware:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
+            recorded_headers, headers_cut = kept_headers(redact(headers))
+            text, body_cut = body_text(body, complete)
             with cloud.lock:
                 cloud.journal.record(
                     at=cloud.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=_redacted(scope),
-                    body=_json_or_text(body, complete), status=answer.status, error_code=answer.error_code(),
+                    query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
+                    headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
+                    status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
                     dids=list(info.dids), client=info.client, faults=list(outcome.fired),
                     websocket=scope["type"] == "websocket",
@@ -167,10 +160,6 @@ class ControlPlaneMiddleware:
                 await fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
             answer.finish()
-
-
-def _redacted(scope: Scope) -> dict[str, str]:
-    return redact({k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])})
 
 
 async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:

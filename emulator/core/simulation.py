@@ -85,6 +85,7 @@ class Simulation:
 
     def materialize(self, device: Device, until: float) -> tuple[float, str] | None:
         """Publish the device's timeline up to ``until``; return its next point after that."""
+        self.cloud.devices.touched.touch(device.did)  # whoever holds the device, it changes here
         seen = device.sim["seen"]
         if until < seen:
             self.rewind(device, until)
@@ -149,6 +150,7 @@ class Simulation:
 
     def reschedule(self, device: Device) -> None:
         """(Re)arm the device's one wake event after anything changed it."""
+        self.cloud.devices.touched.touch(device.did)  # every change to a device ends here
         device.cache.pop("reported", None)
         if not device.online:
             self._arm(device, None)

@@ -113,7 +113,7 @@ SPEC: dict[str, dict[str, Any]] = {
                           request=body({"type": "object", "required": ["format", "stores"]}),
                           responses={"200": json_body("Restored", {"type": "object"}), "400": error()}),
     },
-    "/users": {"get": operation("Every user, with password, bound dids and tokens", responses={
+    "/users": {"get": operation("Every user, with bound dids and tokens (no passwords: kept hashed)", responses={
         "200": json_body("Users", {"type": "array", "items": {"type": "object"}})})},
     "/devices": {"get": operation("Every device, with its bindings", responses={
         "200": json_body("Devices", {"type": "array", "items": {"type": "object"}})})},

@@ -3,16 +3,21 @@
 Routes call the methods here (or the stores' own) and never touch device behaviour
 themselves. One re-entrant lock guards the whole state, so a live server thread and a
 test thread can share it.
+
+In memory by default; :meth:`Cloud.keep_state` keeps the world in a state file from then
+on (:mod:`emulator.core.durable`), and ``cloud.durable.commit()`` saves what changed.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from ...config import EmulatorConfig
 from ...core.changes import Change, ChangeFeed
 from ...core.clock import Clock
+from ...core.durable import DurableState, NoDurableState
 from ...core.events import EventQueue
 from ...core.faults import FaultRules, RequestInfo, identities
 from ...core.history import History
@@ -50,6 +55,8 @@ class Cloud:
         self.clock = clock or Clock()
         self.catalog: Catalog = load_catalog()
         self.lock = threading.RLock()
+        #: Where the world is kept: nowhere (memory only) until :meth:`keep_state`.
+        self.durable: DurableState | NoDurableState = NoDurableState()
         self.reset()
 
     def reset(self, fixture: str | None = None) -> None:
@@ -69,13 +76,13 @@ class Cloud:
             self.events = EventQueue()
             self.feed = ChangeFeed()
             self.history = History(self.feed)
-            self.codes = VerificationStore(self.ids, self.outbox, self.config.token_ttl)
+            self.codes = VerificationStore(self.outbox, self.config.token_ttl)
             self.sharing = SharingStore()
             self.messages = MessageStore(self.ids)
             sharing_flow.register(self)
             #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
             self.faults = FaultRules(self.config.seed)
-            self.journal = Journal(self.config.journal_size)
+            self.journal = Journal(self.config.journal_size, self.config.journal_bytes)
             #: Devices in time: timelines to the feed, wake-ups, online/offline.
             self.simulation = Simulation(self)
             #: Device scheduler tasks run at their time.
@@ -112,6 +119,21 @@ class Cloud:
                     raise ValueError(f"unknown store {name!r} in snapshot")
                 self.stores[name].load(data)
             self.simulation.rebuild()
+
+    # -- the durable state ------------------------------------------------------------------
+    def parts(self) -> dict[str, Any]:
+        """What a state file keeps: every store, and the clock (its mode and instant)."""
+        return {**self.stores, "clock": self.clock}
+
+    def keep_state(self, path: str | Path) -> bool:
+        """Keep the world in the state file at ``path`` from now on. A file holding a world is
+        loaded (True): the devices go on from where they were, and what fell due while the
+        emulator was down runs at the next request. A new file gets the current world (False).
+        Raises :class:`~emulator.core.durable.StateFileError` for a file it cannot use."""
+        durable = DurableState(path, self.parts, self.lock)
+        loaded = durable.open(after_load=self.simulation.rebuild)
+        self.durable = durable
+        return loaded
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
