@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
                        help="bytes the journal's entries may hold in all (default 64 MiB)")
+    serve.add_argument("--admin-max-body-bytes", type=int, default=256 * 1024 * 1024, metavar="BYTES",
+                       help="largest document the admin API takes: a snapshot, a fixture (default 256 MiB)")
     serve.add_argument("--state", default=None, metavar="PATH",
                        help="keep the whole world in this SQLite file: loaded when it exists (the fixture is "
                             "then ignored), saved before every answer (docs/durable-state.md)")
@@ -85,7 +87,8 @@ def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
                             admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
-                            journal_bytes=max(args.journal_bytes, 1))
+                            journal_bytes=max(args.journal_bytes, 1),
+                            admin_max_body_bytes=max(args.admin_max_body_bytes, 1))
     problem = exposure_problem(config)
     if problem:
         print(f"gizwits-emulator: {problem}", file=sys.stderr)

@@ -26,6 +26,8 @@ class EmulatorConfig:
     token_ttl: int = DEFAULT_TOKEN_TTL
     #: Largest request body accepted, in bytes; larger bodies get 9015.
     max_body_bytes: int = 1024 * 1024
+    #: Largest document the admin API takes (a snapshot to restore, a fixture to load), in bytes.
+    admin_max_body_bytes: int = 256 * 1024 * 1024
     #: Extra applications, ``{appid: appsecret}``, on top of those the fixture declares.
     apps: dict[str, str] = field(default_factory=dict)
     #: The test control plane under ``/_emulator``: on, and open without a token unless one is set.

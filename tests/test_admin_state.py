@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import APP_HEADERS, DEMO_EMAIL, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
+from emulator.core.outbox import Message
 from emulator.gizwits.cloud.cloud import Cloud
 
 
@@ -141,3 +142,19 @@ def test_admin_openapi_document_lists_every_admin_route(client: TestClient) -> N
             for sub in route.routes:
                 for method in getattr(sub, "methods", set()) - {"HEAD"}:
                     assert ("/_emulator" + sub.path, method.lower()) in routes
+
+
+def test_a_snapshot_over_a_mebibyte_is_restored(client: TestClient, cloud: Cloud) -> None:
+    """The app API takes bodies up to 1 MiB; the admin API takes large documents (its own limit)."""
+    for number in range(1500):
+        cloud.outbox.send(Message(kind="mail", to=f"u{number}@heatzy.test", subject="Hello",
+                                  body="x" * 1000, at=cloud.now()))
+    saved = client.get("/_emulator/snapshot")
+    assert len(saved.content) > 1024 * 1024
+    client.delete("/_emulator/outbox")
+    response = client.post("/_emulator/snapshot", content=saved.content)
+    assert response.status_code == 200, response.text
+    assert len(cloud.outbox.messages) == 1500
+    too_large = cloud.config.with_changes(admin_max_body_bytes=len(saved.content) - 1)
+    cloud.config = too_large
+    assert_error(client.post("/_emulator/snapshot", content=saved.content), 9015, 400)

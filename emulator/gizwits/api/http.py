@@ -141,8 +141,9 @@ def json_response(body: Any, status: int = 200) -> Response:
     return JSONResponse(body, status_code=status)
 
 
-async def read_body(request: Request, cloud: Cloud) -> bytes:
-    limit = cloud.config.max_body_bytes
+async def read_body(request: Request, cloud: Cloud, limit: int | None = None) -> bytes:
+    """The request body; 9015 past ``limit`` bytes (default: the configured ``max_body_bytes``)."""
+    limit = cloud.config.max_body_bytes if limit is None else limit
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise form_invalid(f"request body is larger than {limit} bytes")
@@ -193,14 +194,17 @@ def _parse_body(raw: bytes, body: str) -> dict[str, Any]:
     return parse_json_object(raw, required=body == "required")
 
 
-def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], Callable[[Request], Any]]:
+def endpoint(*, auth: str = "user", body: str = "none",
+             body_limit: Callable[[Cloud], int] | None = None) -> Callable[[Handler], Callable[[Request], Any]]:
     """Wrap a handler. ``auth``: "none", "app" or "user"; ``body``: "none", "optional", "required"
-    (a JSON object) or "form" (a urlencoded form, as devices send)."""
+    (a JSON object) or "form" (a urlencoded form, as devices send); ``body_limit``: the largest body
+    taken, from the cloud's config (default ``max_body_bytes``)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
             cloud: Cloud = request.app.state.cloud
-            raw = await read_body(request, cloud) if body != "none" else b""
+            limit = body_limit(cloud) if body_limit is not None else None
+            raw = await read_body(request, cloud, limit) if body != "none" else b""
             with cloud.lock:
                 now = cloud.sync()
                 app = cloud.apps.require(single_header(request, APP_ID_HEADER)) if auth != "none" else None
