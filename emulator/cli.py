@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="bytes the journal's entries may hold in all (default 64 MiB)")
     serve.add_argument("--admin-max-body-bytes", type=int, default=256 * 1024 * 1024, metavar="BYTES",
                        help="largest document the admin API takes: a snapshot, a fixture (default 256 MiB)")
+    serve.add_argument("--header-timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="close a connection that sends no whole request head within this (default 10)")
+    serve.add_argument("--keep-alive-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="close an idle keep-alive connection after this (default 5)")
+    serve.add_argument("--max-connections", type=int, default=None, metavar="N",
+                       help="connections open at once; past it the longest idle one is closed "
+                            "(default: the file descriptor limit less 64)")
+    serve.add_argument("--shutdown-timeout", type=float, default=3.0, metavar="SECONDS",
+                       help="on SIGTERM or Ctrl+C, requests in flight get this long to finish (default 3)")
     serve.add_argument("--state", default=None, metavar="PATH",
                        help="keep the whole world in this SQLite file: loaded when it exists (the fixture is "
                             "then ignored), saved before every answer (docs/durable-state.md)")
@@ -88,7 +97,11 @@ def serve(args: argparse.Namespace) -> int:
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
                             admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
                             journal_bytes=max(args.journal_bytes, 1),
-                            admin_max_body_bytes=max(args.admin_max_body_bytes, 1))
+                            admin_max_body_bytes=max(args.admin_max_body_bytes, 1),
+                            header_timeout=max(args.header_timeout, 0.1),
+                            keep_alive_timeout=max(args.keep_alive_timeout, 0.1),
+                            max_connections=args.max_connections,
+                            shutdown_timeout=max(args.shutdown_timeout, 0.0))
     problem = exposure_problem(config)
     if problem:
         print(f"gizwits-emulator: {problem}", file=sys.stderr)

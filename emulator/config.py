@@ -38,6 +38,14 @@ class EmulatorConfig:
     journal_size: int = 10_000
     #: Bytes the request journal's entries may hold in all (oldest fall out first; see core/journal.py).
     journal_bytes: int = 64 * 1024 * 1024
+    #: Transport limits of a live server (see connections.py), in seconds of real time: a request head
+    #: must arrive within ``header_timeout``; idle keep-alive connections close after ``keep_alive_timeout``;
+    #: at most ``max_connections`` are open (None: the file descriptor limit less 64); SIGTERM gives
+    #: requests in flight ``shutdown_timeout`` to finish.
+    header_timeout: float = 10.0
+    keep_alive_timeout: float = 5.0
+    max_connections: int | None = None
+    shutdown_timeout: float = 3.0
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

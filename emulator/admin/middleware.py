@@ -7,12 +7,17 @@ through otherwise, and records it in the journal just before the answer leaves (
 client holding its answer always finds its request there). Requests to
 ``/_emulator`` are not recorded and no fault applies to them; they need the admin
 token when one is configured.
+
+A client that goes away before its request body is whole (it disconnected, or closed its
+side) is a normal event: one line in the log, a 9015 answer (heard only by a client that
+closed its sending side), the request journaled; the app never sees the request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +36,9 @@ APP_ID_HEADER = "x-gizwits-application-id"
 USER_TOKEN_HEADER = "x-gizwits-user-token"
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
 ERROR_BODY_LIMIT = 4 * 1024
+
+
+log = logging.getLogger("emulator")
 
 
 class ConnectionDropped(ConnectionError):
@@ -125,9 +133,9 @@ class ControlPlaneMiddleware:
     async def _emulated(self, cloud: Cloud, scope: Scope, headers: dict[str, str], receive: Receive,
                         send: Send) -> None:
         started = time.perf_counter()
-        body, complete, replay = b"", True, receive
+        body, complete, replay, gone = b"", True, receive, False
         if scope["type"] == "http":
-            body, complete, replay = await _buffer(receive, cloud.config.max_body_bytes)
+            body, complete, replay, gone = await _buffer(receive, cloud.config.max_body_bytes)
         with cloud.lock:
             info = request_info(cloud, scope, headers, cloud.now())
             outcome = cloud.faults.decide(info, cloud.now())
@@ -150,7 +158,12 @@ class ControlPlaneMiddleware:
 
         answer = _Answer(send, record)
         try:
-            if outcome.rule is None:
+            if gone:
+                log.warning("client %s went away after %d bytes of the body of %s %s", info.client or "?", len(body),
+                         info.method, scope["path"])
+                await JSONResponse(error_body(9015, "the client closed the connection before the end of the body"),
+                                   status_code=400)(scope, replay, answer.send)
+            elif outcome.rule is None:
                 await self.app(scope, replay, answer.send)
             elif outcome.rule.action == "drop":
                 await drop_connection(scope, receive, send)
@@ -162,8 +175,9 @@ class ControlPlaneMiddleware:
             answer.finish()
 
 
-async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
-    """Read the request body (up to ``limit`` + 1 bytes) and give a ``receive`` that replays it."""
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive, bool]:
+    """Read the request body (up to ``limit`` + 1 bytes) and give a ``receive`` that replays it; and
+    whether the client went away before the end of the body."""
     chunks: list[bytes] = []
     size = 0
     more = True
@@ -178,6 +192,7 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
     else:
         pending = []
     body = b"".join(chunks)
+    gone = more and any(message["type"] == "http.disconnect" for message in pending)
     replay = [{"type": "http.request", "body": body, "more_body": more}, *pending]
 
     async def replaying() -> Message:
@@ -185,7 +200,7 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
             return replay.pop(0)
         return await receive()
 
-    return body, not more, replaying
+    return body, not more, replaying, gone
 
 
 class _Answer:

@@ -9,6 +9,7 @@ detail saying what is wrong), never an exception of the framework.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from ...core import headers, jsontext
@@ -24,6 +25,8 @@ from ..cloud.cloud import Cloud
 from ..cloud.identity.apps import App
 from ..cloud.identity.users import User
 from ..errors import form_invalid
+
+log = logging.getLogger("emulator")
 
 APP_ID_HEADER = "X-Gizwits-Application-Id"
 USER_TOKEN_HEADER = "X-Gizwits-User-token"
@@ -149,11 +152,15 @@ async def read_body(request: Request, cloud: Cloud, limit: int | None = None) ->
         raise form_invalid(f"request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise form_invalid(f"request body is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise form_invalid(f"request body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # a normal event: one line, and an answer only a half-closed client hears
+        log.warning("client went away after %d bytes of the body of %s %s", size, request.method, request.url.path)
+        raise form_invalid("the client closed the connection before the end of the body") from None
     return b"".join(chunks)
 
 
