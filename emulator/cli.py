@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", default=None, metavar="PATH",
                        help="keep the whole world in this SQLite file: loaded when it exists (the fixture is "
                             "then ignored), saved before every answer (docs/durable-state.md)")
+    serve.add_argument("--state-sync", choices=("normal", "full"), default="normal",
+                       help="normal: an answered write survives any end of the process (kill -9); full: "
+                            "a power cut too, at one disk sync per answer (default normal)")
     return parser
 
 
@@ -113,7 +116,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     if args.state is not None:
         try:
-            loaded = cloud.keep_state(args.state)
+            loaded = cloud.keep_state(args.state, sync=args.state_sync)
         except StateFileError as error:
             print(f"gizwits-emulator: {error}", file=sys.stderr)
             return 2

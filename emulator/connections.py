@@ -11,8 +11,10 @@
 - ``max_connections``: connections open at once. The listening socket is a
   :class:`GuardedSocket`: past the limit, a new connection makes the one idle the longest
   (nothing received for a while) close, or is itself refused (a 503 and close) when all
-  are busy, so idle sockets never use up the file descriptors and new clients keep being
-  served. By default the limit leaves 64 descriptors of the process's limit free.
+  are busy or too many are still closing, so idle sockets never use up the file
+  descriptors and new clients keep being served. By default the limit leaves 64
+  descriptors of the process's limit free (for the process's own files and the few
+  connections still closing).
 - ``shutdown_timeout``: on SIGTERM, requests in flight get this long to finish (one held
   by a latency fault included), then they are cancelled and the process stops.
 
@@ -31,6 +33,9 @@ from typing import Any
 
 #: A connection this long without receiving anything may be closed to admit a new one.
 EVICTABLE_AFTER = 1.0
+#: Connections told to close whose server has not closed them yet (each still holds a descriptor):
+#: past this many, new connections are refused rather than admitted against more of them.
+MAX_CLOSING = 16
 _BUSY = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 
 
@@ -81,6 +86,8 @@ class GuardedSocket(socket.socket):
         super().__init__(listening.family, listening.type, listening.proto, fileno=listening.detach())
         self.limit = limit
         self._open: dict[_Connection, None] = {}
+        #: Evicted: shut down, still open until their server notices.
+        self._closing: dict[_Connection, None] = {}
         self._lock = threading.Lock()
         #: Connections closed to admit new ones, and connections refused (for tests and the log).
         self.evicted = 0
@@ -102,13 +109,14 @@ class GuardedSocket(socket.socket):
 
     def _admit(self, connection: _Connection) -> bool:
         with self._lock:
-            if len(self._open) >= self.limit:
-                idle = min(self._open, key=lambda c: c.last_received)
-                if time.monotonic() - idle.last_received < EVICTABLE_AFTER:
+            if len(self._open) + len(self._closing) >= self.limit:
+                idle = min(self._open, key=lambda c: c.last_received) if self._open else None
+                if (idle is None or len(self._closing) >= MAX_CLOSING
+                        or time.monotonic() - idle.last_received < EVICTABLE_AFTER):
                     self.refused += 1
                     return False
                 del self._open[idle]
-                idle.guard = None  # type: ignore[assignment]
+                self._closing[idle] = None
                 self.evicted += 1
                 with contextlib.suppress(OSError):
                     idle.shutdown(socket.SHUT_RDWR)  # its server sees the end and closes it
@@ -119,6 +127,7 @@ class GuardedSocket(socket.socket):
     def closed(self, connection: _Connection) -> None:
         with self._lock:
             self._open.pop(connection, None)
+            self._closing.pop(connection, None)
 
     @property
     def open_connections(self) -> int:

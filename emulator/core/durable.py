@@ -15,17 +15,21 @@ here knows a cloud: a part registered later is kept by being in the mapping.
 - A part that is a new object (the cloud rebuilt it on reset), or whose records all
   changed (a snapshot was restored into it), is rewritten whole.
 
-:meth:`commit` is what makes an answer safe to send: every change made before it is on
-disk when it returns (one transaction, ``synchronous=FULL``: the log is synced before
-the commit returns, so neither ``kill -9`` nor a power cut loses it). The HTTP side calls
-it before each answer leaves (:mod:`emulator.commit_gate`); any other transport (a
-WebSocket) calls it before it answers a write. Commits are ordered: rows collected first
-are written first.
+:meth:`commit` is what makes an answer safe to send: every change made before it is in
+the file when it returns (one transaction in the write-ahead log), so no end of the
+process, ``kill -9`` included, loses it. With ``sync="full"`` each commit also waits for
+the disk, so a power cut loses nothing either (one disk sync per answer; ``"normal"``
+leaves syncing to checkpoints). The HTTP side calls it before each answer leaves
+(:mod:`emulator.commit_gate`); any other transport (a WebSocket) calls it before it
+answers a write. Commits are ordered: rows collected first are written first.
 
 The file is identified by SQLite's ``application_id`` and carries its format in
 ``user_version``; a file of another format, another program, or no database at all is
-refused with a :class:`StateFileError` before anything is loaded, and loading reads and
-decodes every row before it hands any to a part. The file is locked while open
+refused with a :class:`StateFileError` before anything is loaded, and loading checks
+every row is JSON (SQLite's ``json_valid``) and decodes them before it hands any to a
+part — but for a record store with ``load_texts(records)``, which takes the rows' JSON
+text and decodes each when it needs it (the history: a restart does not decode what
+nobody reads). The file is locked while open
 (``locking_mode=EXCLUSIVE``): a second emulator on the same file is refused.
 """
 
@@ -48,6 +52,10 @@ FORMAT = 1
 APPLICATION_ID = 0x477A4531
 #: The row key of a part kept whole.
 WHOLE = ""
+#: ``normal``: a commit is written to the file (its log) before it returns, so no end of the process,
+#: ``kill -9`` included, loses it; the disk itself is synced at checkpoints, so a power cut may lose the
+#: last commits. ``full``: every commit also waits for the disk (one sync per answer).
+SYNC_MODES = ("normal", "full")
 
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -87,16 +95,23 @@ class NoDurableState:
 
 
 class DurableState:
-    def __init__(self, path: str | Path, parts: Parts, lock: AbstractContextManager[Any]) -> None:
+    def __init__(self, path: str | Path, parts: Parts, lock: AbstractContextManager[Any], *,
+                 sync: str = "normal") -> None:
+        if sync not in SYNC_MODES:
+            raise ValueError(f"sync is one of {', '.join(SYNC_MODES)}")
+        self.sync = sync
         self.path = Path(path)
         self._parts = parts
         self._lock = lock
         self._commit_lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
-        #: Part name -> the object last written, and (parts kept whole) the JSON written.
-        self._written: dict[str, tuple[object, str | None]] = {}
+        #: Part name -> the object last written, and (parts kept whole) what was written, decoded again:
+        #: a dump equal to it needs no encoding (it is the same JSON), whatever the store keeps inside.
+        self._written: dict[str, tuple[object, Any]] = {}
         #: Record store name -> {key: hash of the row's JSON in the file}.
         self._hashes: dict[str, dict[str, int]] = {}
+        #: id(part) -> (part, whether it is a record store): a Protocol isinstance check costs microseconds.
+        self._kinds: dict[int, tuple[object, bool]] = {}
         #: Rows written by commits since the file was opened (for tests and benchmarks).
         self.rows_written = 0
         self.commits = 0
@@ -140,13 +155,13 @@ class DurableState:
             raise StateFileError(f"{self.path} is in state format {version}; this emulator reads format {FORMAT} "
                                  "(start with another --state file, or the version that wrote it)")
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
+        db.execute(f"PRAGMA synchronous={self.sync.upper()}")
         self._load(db, after_load)
         return True
 
     def _create(self, db: sqlite3.Connection) -> None:
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
+        db.execute(f"PRAGMA synchronous={self.sync.upper()}")
         with self._lock:
             writes, _, _ = self._collect(self._parts())
         db.execute("BEGIN IMMEDIATE")
@@ -169,6 +184,7 @@ class DurableState:
             texts: dict[str, list[tuple[str, str]]] = {}
             for part, key, value in db.execute("SELECT part, key, value FROM records ORDER BY rowid"):
                 texts.setdefault(part, []).append((key, value))
+            broken = db.execute("SELECT part, key FROM records WHERE NOT json_valid(value) LIMIT 1").fetchone()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -179,13 +195,19 @@ class DurableState:
             if unknown:
                 raise StateFileError(f"{self.path} holds parts this emulator does not know ({', '.join(unknown)}); "
                                      "it was written by another version")
+            if broken is not None:
+                raise StateFileError(f"{self.path} holds a row that is not JSON ({broken[0]}/{broken[1]})")
             decoded: dict[str, list[tuple[str, Any]]] = {}
             try:
                 for part, items in texts.items():
-                    decoded[part] = [(key, json.loads(value)) for key, value in items]
+                    if not hasattr(parts[part], "load_texts"):
+                        decoded[part] = [(key, json.loads(value)) for key, value in items]
             except ValueError as error:
                 raise StateFileError(f"{self.path} holds a row that is not JSON ({error})") from None
             try:
+                for part, items in texts.items():
+                    if part not in decoded:
+                        parts[part].load_texts(items)
                 for part, items in decoded.items():
                     self._load_part(part, parts[part], items)
             except (KeyError, ValueError, TypeError, AttributeError, IndexError) as error:
@@ -212,7 +234,7 @@ class DurableState:
             self._hashes[name] = {key: hash(text) for key, text in texts}
             self._written[name] = (part, None)
         else:
-            self._written[name] = (part, texts[0][1])
+            self._written[name] = (part, json.loads(texts[0][1]))
 
     # -- committing --------------------------------------------------------------------------------
     def commit(self) -> int:
@@ -255,7 +277,7 @@ class DurableState:
         deletes: list[tuple[str, str]] = []
         for name, part in parts.items():
             written = self._written.get(name)
-            if isinstance(part, RecordStore):
+            if self._is_record_store(part):
                 changed = part.changed_records()
                 if changed is None or written is None or written[0] is not part:
                     texts = [(key, encode(row)) for key, row in part.records()]
@@ -276,10 +298,11 @@ class DurableState:
                         hashes[key] = digest
                         writes.append((name, key, text))
             else:
-                text = encode(part.dump())
-                if written is None or written[0] is not part or written[1] != text:
+                dump = part.dump()
+                if written is None or written[0] is not part or written[1] != dump:
+                    text = encode(dump)
                     writes.append((name, WHOLE, text))
-                    self._written[name] = (part, text)
+                    self._written[name] = (part, json.loads(text))
         return writes, wipes, deletes
 
     # -- checking ----------------------------------------------------------------------------------
@@ -304,6 +327,12 @@ class DurableState:
                         found.append(f"{name}/{key}: {state} in the file")
             found.extend(f"{name}: in the file only" for name in saved)
             return found
+
+    def _is_record_store(self, part: object) -> bool:
+        known = self._kinds.get(id(part))
+        if known is None or known[0] is not part:
+            known = self._kinds[id(part)] = (part, isinstance(part, RecordStore))
+        return known[1]
 
     # -- closing -----------------------------------------------------------------------------------
     def close(self) -> None:

@@ -8,12 +8,15 @@ retention of the real cloud). Communication logs (``raw_data``) and aggregations
 A record store (:mod:`emulator.core.persist`): one record per change, keyed by the device,
 its instant and its rank among the device's records of that instant (``did/at/k``), which
 never moves: records are added after those of the same instant and removed by whole
-instants (pruning, forgetting what followed a moment).
+instants (pruning, forgetting what followed a moment). Loaded from a state file, a
+device's records stay JSON text until its history is first read or changed
+(:meth:`History.load_texts`): a restart does not decode what nobody asks for.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -49,11 +52,25 @@ def _from_row(did: str, item: dict[str, Any]) -> Change:
 class History:
     def __init__(self, feed: ChangeFeed) -> None:
         self._records: dict[str, list[Change]] = defaultdict(list)
+        #: Records loaded as text and not decoded yet: did -> [(at, rank, JSON)], in order.
+        self._texts: dict[str, list[tuple[float, int, str]]] = {}
         #: Keys (did, at, rank) of records added or removed.
         self.touched = Touched()
         feed.subscribe(self.record)
 
+    def _decoded(self, did: str) -> None:
+        """Decode the device's records still held as text."""
+        texts = self._texts.pop(did, None)
+        if texts is not None:
+            self._records[did] = [_from_row(did, json.loads(text)) for _, _, text in texts]
+
+    def _decode_all(self) -> None:
+        for did in list(self._texts):
+            self._decoded(did)
+
     def record(self, change: Change) -> None:
+        if self._texts:
+            self._decoded(change.did)
         records = self._records[change.did]
         if records and records[-1].at > change.at:
             index = bisect.bisect_right(records, change.at, key=_at)
@@ -79,12 +96,15 @@ class History:
 
     def of(self, did: str, start: float | None = None, end: float | None = None) -> list[Change]:
         """Records of ``did`` with ``start <= at <= end``, oldest first."""
+        if self._texts:
+            self._decoded(did)
         records = self._records.get(did, [])
         lo = 0 if start is None else bisect.bisect_left(records, start, key=_at)
         hi = len(records) if end is None else bisect.bisect_right(records, end, key=_at)
         return records[lo:hi]
 
     def prune(self, now: float) -> None:
+        self._decode_all()
         cutoff = now - RETENTION
         for did, records in self._records.items():
             index = bisect.bisect_left(records, cutoff, key=_at)
@@ -93,25 +113,30 @@ class History:
 
     def drop_after(self, did: str, moment: float) -> None:
         """Forget what ``did`` reported after ``moment`` (the clock was set back before it)."""
+        self._decoded(did)
         records = self._records.get(did)
         if records:
             self._remove(did, records, bisect.bisect_right(records, moment, key=_at), len(records))
 
     def forget(self, did: str) -> None:
+        self._decoded(did)
         records = self._records.pop(did, None)
         if records:
             self._remove(did, records, 0, len(records))
 
     # -- saving ------------------------------------------------------------------------------------
     def dump(self) -> dict[str, list[dict[str, Any]]]:
+        self._decode_all()
         return {did: [_row(r) for r in records] for did, records in self._records.items() if records}
 
     def load(self, data: dict[str, list[dict[str, Any]]]) -> None:
         self._records = defaultdict(list, {did: [_from_row(did, item) for item in items]
                                            for did, items in data.items()})
+        self._texts = {}
         self.touched.reload()
 
     def records(self) -> Iterator[tuple[str, Any]]:
+        self._decode_all()
         for did, records in self._records.items():
             rank, previous = 0, None
             for record in records:
@@ -135,10 +160,16 @@ class History:
         return changed
 
     def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
-        found: dict[str, list[tuple[float, int, Change]]] = defaultdict(list)
-        for key, row in records:
-            did, _, rank = key.rsplit("/", 2)
-            found[did].append((row["at"], int(rank), _from_row(did, row)))
-        self._records = defaultdict(list, {did: [change for _, _, change in sorted(items, key=lambda i: i[:2])]
-                                           for did, items in found.items()})
+        self.load_texts((key, json.dumps(row)) for key, row in records)
+
+    def load_texts(self, records: Iterable[tuple[str, str]]) -> None:
+        """:meth:`load_records` from the rows' JSON text, decoded when each device's history is first used."""
+        found: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+        for key, text in records:
+            did, at, rank = key.rsplit("/", 2)
+            found[did].append((float(at), int(rank), text))
+        for items in found.values():
+            items.sort(key=lambda item: item[:2])
+        self._records = defaultdict(list)
+        self._texts = dict(found)
         self.touched.reload()

@@ -125,12 +125,13 @@ class Cloud:
         """What a state file keeps: every store, and the clock (its mode and instant)."""
         return {**self.stores, "clock": self.clock}
 
-    def keep_state(self, path: str | Path) -> bool:
+    def keep_state(self, path: str | Path, *, sync: str = "normal") -> bool:
         """Keep the world in the state file at ``path`` from now on. A file holding a world is
         loaded (True): the devices go on from where they were, and what fell due while the
         emulator was down runs at the next request. A new file gets the current world (False).
-        Raises :class:`~emulator.core.durable.StateFileError` for a file it cannot use."""
-        durable = DurableState(path, self.parts, self.lock)
+        Raises :class:`~emulator.core.durable.StateFileError` for a file it cannot use. ``sync``:
+        "normal" (no end of the process loses an answered write) or "full" (nor does a power cut)."""
+        durable = DurableState(path, self.parts, self.lock, sync=sync)
         loaded = durable.open(after_load=self.simulation.rebuild)
         self.durable = durable
         return loaded
