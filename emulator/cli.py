@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import heapq
 import signal
 import sys
 from collections.abc import Sequence
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Devices the banner lists.
+BANNER_DEVICES = 20
+
+
 def banner(cloud: Cloud, base_url: str) -> str:
     lines = [
         f"Gizwits emulator listening on {base_url}",
@@ -82,7 +87,8 @@ def banner(cloud: Cloud, base_url: str) -> str:
         lines.append("  accounts")
         for item in accounts:
             lines.append(f"    {item.get('email') or item.get('username'):<24} password: {item['password']}")
-    devices = sorted(cloud.devices, key=lambda d: d.created_at)
+    # The first devices only: a world loaded from a state file may hold a large fleet.
+    devices = heapq.nsmallest(BANNER_DEVICES, cloud.devices.peek(), key=lambda d: d.created_at)
     if devices:
         lines.append("  devices")
         for device in devices:
@@ -91,6 +97,8 @@ def banner(cloud: Cloud, base_url: str) -> str:
             owner = ", ".join(cloud.users.get(b.uid).email or b.uid for b in owners if cloud.users.get(b.uid))
             lines.append(f"    {device.product.name:<14} {device.did}  mac {device.mac}  "
                          f"{alias!r}{'  -> ' + owner if owner else ''}")
+        if len(cloud.devices) > len(devices):
+            lines.append(f"    ... and {len(cloud.devices) - len(devices)} more (GET /_emulator/devices)")
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 

@@ -122,7 +122,7 @@ def device_summary(cloud: Cloud, device: Device) -> dict[str, Any]:
 
 def devices(cloud: Cloud) -> list[dict[str, Any]]:
     with cloud.lock:
-        return [device_summary(cloud, device) for device in cloud.devices]
+        return [device_summary(cloud, device) for device in cloud.devices.peek()]
 
 
 def program(device: Device) -> dict[str, list[str]] | None:

@@ -102,7 +102,10 @@ def rows(records: Iterable[Any]) -> list[dict[str, Any]]:
 
 def from_rows(cls: type[T], items: Iterable[dict[str, Any]]) -> list[T]:
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return [cls(**{k: v for k, v in item.items() if k in names}) for item in items]
+    # A row with only known fields (nearly all) is passed as it is: filtering each row's keys was a
+    # second of a 100,000-binding restart.
+    return [cls(**item) if names.issuperset(item) else cls(**{k: v for k, v in item.items() if k in names})
+            for item in items]
 
 
 K = TypeVar("K", bound=Hashable)

@@ -151,6 +151,9 @@ class Simulation:
     def reschedule(self, device: Device) -> None:
         """(Re)arm the device's one wake event after anything changed it."""
         self.cloud.devices.touched.touch(device.did)  # every change to a device ends here
+        self._rearm(device)
+
+    def _rearm(self, device: Device) -> None:
         device.cache.pop("reported", None)
         if not device.online:
             self._arm(device, None)
@@ -229,8 +232,8 @@ class Simulation:
         self.cloud.events.cancel_where(WAKE)
         self._wakes.clear()
         self._calendar.clear()
-        for device in self.cloud.devices:
-            self.reschedule(device)
+        for device in self.cloud.devices.peek():
+            self._rearm(device)  # nothing changed in the device: its wake-up is filed again
 
     # -- online / offline ------------------------------------------------------------------------------
     def go_offline(self, device: Device, now: float) -> None:

@@ -41,6 +41,11 @@ class DeviceRegistry:
     def __len__(self) -> int:
         return len(self._devices)
 
+    def peek(self) -> Iterator[Device]:
+        """Every device, to read only: not counted as touched (whoever changes one must get it with
+        :meth:`get` or by iterating). For listings of a large fleet: the next commit stays small."""
+        return iter(list(self._devices.values()))
+
     def get(self, did: str) -> Device | None:
         device = self._devices.get(did)
         if device is not None and self.touched.keys is not None:
@@ -94,16 +99,24 @@ class DeviceRegistry:
         return [self._row(device) for device in self._devices.values()]
 
     def load(self, data: list[dict[str, Any]]) -> None:
+        self._load([dict(item) for item in data])
+
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        """Replace the devices with ``rows`` (which this takes apart)."""
         devices: dict[str, Device] = {}
         by_mac: dict[tuple[str, str], str] = {}
-        for item in data:
-            product = self._catalog.get(item["product_key"])
+        for item in rows:
+            product_key = item.pop("product_key")
+            product = self._catalog.get(product_key)
             if product is None:
-                raise ValueError(f"unknown product_key {item['product_key']!r} in snapshot")
-            fields = {k: v for k, v in item.items() if k not in ("product_key", "mac_released")}
-            device = Device(product=product, family=FAMILIES[product.family], **fields)
+                raise ValueError(f"unknown product_key {product_key!r} in snapshot")
+            released = item.pop("mac_released", False)
+            attrs = item.get("attrs")
+            if isinstance(attrs, list):  # a state file's compact form (see _record)
+                item["attrs"] = dict(zip(product.datapoints.by_name, attrs, strict=True))
+            device = Device(product=product, family=FAMILIES[product.family], **item)
             devices[device.did] = device
-            if not item.get("mac_released"):
+            if not released:
                 by_mac[(product.product_key, device.mac)] = device.did
         self._devices, self._by_mac = devices, by_mac
         self.touched.reload()
@@ -122,15 +135,7 @@ class DeviceRegistry:
         return changed_rows(self.touched, self._devices, self._record)
 
     def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
-        rows = []
-        for _, row in records:
-            if isinstance(row.get("attrs"), list):
-                product = self._catalog.get(row["product_key"])
-                if product is None:
-                    raise ValueError(f"unknown product_key {row['product_key']!r} in the state file")
-                row["attrs"] = dict(zip(product.datapoints.by_name, row["attrs"], strict=True))
-            rows.append(row)
-        self.load(rows)
+        self._load([row for _, row in records])  # rows decoded for this: taken apart in place
 
     # -- leaving -----------------------------------------------------------------------------------
     def remove(self, did: str) -> Device | None:
