@@ -1,8 +1,9 @@
 """Host redirection: unmodified clients that call the real Gizwits hosts reach a live emulator.
 
 While a :class:`Redirect` is active, every new client of these libraries sends what it
-addresses to ``euapi.gizwits.com``, ``usapi.gizwits.com``, ``api.gizwits.com``,
-``eusandbox.gizwits.com`` or ``eum2m.gizwits.com`` to the emulator instead:
+addresses to a Gizwits host (the API hosts ``euapi``/``usapi``/``api.gizwits.com`` and the
+WebSocket hosts ``eusandbox``/``eum2m``/``m2m``/``sandbox``/``usm2m.gizwits.com``, listed once
+in :mod:`emulator.gizwits.hosts`) to the emulator instead:
 
 - aiohttp: new ``TCPConnector`` objects get a resolver that answers those names with the
   emulator's address *and port* (the URL, the ``Host`` header and the TLS server name are
@@ -27,9 +28,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .tls import GIZWITS_HOSTS, TestTLS
+from ..gizwits.hosts import GIZWITS_HOSTS, TLS_PORTS
+from .tls import TestTLS
 
-TLS_PORTS = frozenset({443, 8880})
 LOOPBACK = "127.0.0.1"
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 from ..cloud.sharing.bindings import Binding
 from ..devices import Device
-
-WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
+from ..hosts import MQTT_PORT, MQTTS_PORT, WS_PORT, WSS_PORT
 
 # -- schemas (OpenAPI) of what the functions below render ------------------------------------
 #: One device as ``GET /app/bindings`` lists it; field set and types from the real cloud's captures.
