@@ -10,7 +10,9 @@ in :mod:`emulator.gizwits.hosts`) to the emulator instead:
   untouched, as with a DNS override), and an SSL context that trusts the test authority;
 - httpx: new ``Client``/``AsyncClient`` objects get transport mounts for those hosts that
   send to the emulator;
-- requests: new ``Session`` objects get an adapter mounted for those hosts.
+- requests: new ``Session`` objects get an adapter mounted for those hosts;
+- websockets (its asyncio client, ``websockets.connect``): new connections to those hosts
+  go to the emulator's address and port, the URI, ``Host`` and TLS server name untouched.
 
 Ports: the TLS ports of the real cloud (443 for HTTPS, 8880 for WSS) go to the
 emulator's TLS listener, every other port (80, 8080 for WS) to its plain listener. The
@@ -62,7 +64,7 @@ class Redirect:
         self._undo.append(lambda: setattr(owner, name, original))
 
     def start(self) -> Redirect:
-        for patcher in (self._patch_aiohttp, self._patch_httpx, self._patch_requests):
+        for patcher in (self._patch_aiohttp, self._patch_httpx, self._patch_requests, self._patch_websockets):
             try:
                 patcher()
             except ImportError:
@@ -131,6 +133,26 @@ class Redirect:
                 session.mount(f"http://{host}", adapter)
 
         self._patch(requests.Session, "__init__", init)
+
+    # -- websockets ----------------------------------------------------------------------------
+    def _patch_websockets(self) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.uri import parse_uri
+
+        redirect = self
+        original = connect.__init__
+
+        def init(connection: Any, uri: str, *args: Any, **kwargs: Any) -> None:
+            target = parse_uri(uri)
+            if redirect.handles(target.host) and kwargs.get("sock") is None:
+                kwargs.setdefault("host", LOOPBACK)
+                kwargs.setdefault("port", redirect.port_for(target.port, secure=target.secure))
+                kwargs.setdefault("proxy", None)
+                if target.secure and kwargs.get("ssl", True) is True and redirect.tls is not None:
+                    kwargs["ssl"] = redirect.tls.client_context()
+            original(connection, uri, *args, **kwargs)
+
+        self._patch(connect, "__init__", init)
 
     def rewrite(self, url: str) -> tuple[str, str]:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""
