@@ -526,3 +526,71 @@ def test_frames_in_the_journal_are_json_and_bounded() -> None:
     frames = emu.journal(cmd="*")
     assert len(frames) == 5 and [f.cmd for f in frames] == ["pong", "ping", "pong", "ping", "pong"]
     json.dumps([f.as_dict() for f in frames])
+
+
+def test_every_cause_of_change_is_pushed(emu: Emulator) -> None:
+    """Scheduler task, scene, linkage rule, room temperature, vacation ending: all reach the socket."""
+    emu.clock.freeze("2025-01-06T04:50:00Z")
+    dids = {d["product_name"]: d["did"] for d in emu.devices() if d["bound_to"]}
+    v1, pilote, soc, pro, glow = (dids[n] for n in ("Heatzy", "Pilote2", "Pilote_Soc", "Pilote_Pro", "Glow_Simple"))
+
+    async def rest(client: Any, method: str, path: str, body: dict[str, Any]) -> Any:
+        answer = await client.request(method, path, json=body)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    async def drain(ws: WS) -> list[dict[str, Any]]:
+        frames = []
+        while True:
+            try:
+                frames.append(await receive(ws, timeout=0.3))
+            except TimeoutError:
+                return frames
+
+    async def main() -> dict[str, list[dict[str, Any]]]:
+        seen: dict[str, list[dict[str, Any]]] = {}
+        async with emu.client() as client, emu.websocket() as ws:
+            token = (await rest(client, "POST", "/app/login", {"username": "demo@heatzy.test",
+                                                               "password": "heatzy-demo"}))["token"]
+            client.headers["X-Gizwits-User-token"] = token
+            login = (await client.get("/app/users")).json()
+            await ws.send_json({"cmd": "login_req", "data": {"appid": HEATZY_APP_ID, "uid": login["uid"],
+                                                             "token": token}})
+            assert (await receive(ws))["data"]["success"]
+            await rest(client, "POST", f"/app/devices/{v1}/scheduler",
+                       {"repeat": "none", "date": "2025-01-06", "time": "05:30", "attrs": {"mode": 1}})
+            emu.clock.advance(hours=1)
+            seen["scheduler"] = await drain(ws)
+            scene = await rest(client, "POST", "/app/scene", {"scene_name": "Nuit", "tasks": [
+                {"task_type": "device", "did": pilote, "attrs": {"mode": "fro"}}]})
+            await rest(client, "POST", f"/app/scene/{scene['id']}/task", {})
+            seen["scene"] = await drain(ws)
+            product_key = (await client.get(f"/app/devices/{soc}")).json()["product_key"]
+            await rest(client, "POST", "/app/rules", {
+                "product_key": product_key, "did": soc, "event": "data", "input": [{"did": soc, "prefix": "soc"}],
+                "condition": [[{"left": "soc.mode", "opt": "==", "right": "'stop'"}]],
+                "output": [[{"type": "devctrl", "did": pilote, "attrs": {"mode": "stop"}}]]})
+            emu.device(soc).press("stop")
+            seen["rule"] = await drain(ws)
+            emu.device(pro).environment(room_temp=15.0)
+            seen["room"] = await drain(ws)
+            await ws.send_json({"cmd": "c2s_write", "data": {"did": glow, "attrs": {"derog_mode": 1, "derog_time": 1}}})
+            await drain(ws)
+            emu.clock.advance(days=2)
+            seen["vacation"] = await drain(ws)
+        return seen
+
+    seen = asyncio.run(main())
+
+    def pushed(cause: str, did: str) -> list[dict[str, Any]]:
+        return [f["data"]["attrs"] for f in seen[cause] if f["cmd"] == "s2c_noti" and f["data"]["did"] == did]
+
+    assert {"mode": "经济"} in pushed("scheduler", v1)
+    assert pushed("scene", pilote)[-1]["mode"] == "fro"
+    assert pushed("rule", soc)[-1]["mode"] == "stop" and pushed("rule", pilote)[-1]["mode"] == "stop"
+    assert [f["data"]["did"] for f in seen["rule"]] == [soc, pilote], "the cause first, then the rule's output"
+    assert pushed("room", pro)[-1]["cur_temp"] < 160
+    assert pushed("vacation", glow)[-1]["derog_mode"] == 0, "the vacation ended and was pushed"
+    for frames in seen.values():
+        for data in (f["data"] for f in frames if f["cmd"] == "s2c_noti"):
+            assert set(data["attrs"]) == set(emu.device(data["did"]).attrs), "the full attribute set every time"

@@ -206,12 +206,17 @@ class Session:
     #: Emulator time of the last accepted heartbeat.
     last_heartbeat_at: float | None = None
     closed: bool = False
+    #: A close is queued: frames handed in after it are dropped.
+    closing: bool = False
+    #: Closed because its outgoing queue overflowed.
+    overflowed: bool = False
     queue: deque[Outgoing] = field(default_factory=deque, repr=False)
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     #: Set while nothing deliverable is waiting (empty queue, or a delayed frame first).
     _idle: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _timer: asyncio.TimerHandle | None = field(default=None, repr=False)
     _reader: asyncio.Task[Any] | None = field(default=None, repr=False)
+    _writer: asyncio.Task[Any] | None = field(default=None, repr=False)
 
     def __hash__(self) -> int:
         return id(self)
@@ -386,13 +391,20 @@ class SessionRegistry:
 
     def _enqueue(self, session: Session, out: Outgoing) -> None:
         """On the session's loop."""
-        if session.closed:
+        if session.closed or session.closing:
             return
         queue = session.queue
         if len(queue) >= self.queue_limit and out.close is None:
+            # The client stopped reading: its writer may be stuck in a send, so it is cancelled and
+            # the session ends (``run`` sends the close, with a time limit).
             log.warning("session %s: %d frames waiting, closing it", session.id, len(queue))
             queue.clear()
-            out = Outgoing("", None, note="outgoing queue overflow", close=OVERFLOW_CLOSE)
+            session.closing = session.overflowed = True
+            if session._writer is not None:
+                session._writer.cancel()
+            return
+        if out.close is not None:
+            session.closing = True
         queue.append(out)
         if not out.due:
             session._idle.clear()
@@ -470,7 +482,7 @@ class SessionRegistry:
         self._arm_watchdog(session, protocol)
         writer = loop.create_task(self._write(session))
         reader = loop.create_task(self._read(session, protocol))
-        session._reader = reader
+        session._reader, session._writer = reader, writer
         try:
             protocol.opened(session)
             await asyncio.wait((reader, writer), return_when=asyncio.FIRST_COMPLETED)
@@ -479,6 +491,11 @@ class SessionRegistry:
             for task in (reader, writer):
                 task.cancel()
             await asyncio.gather(reader, writer, return_exceptions=True)
+            if session.overflowed:
+                self.frames.record(self.now(), session.id, "out", None, None, {"close": OVERFLOW_CLOSE}, True,
+                                   f"more than {self.queue_limit} frames waiting: the client stopped reading")
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(websocket.close(OVERFLOW_CLOSE), 1.0)
             if session._timer is not None:
                 session._timer.cancel()
             session._idle.set()
