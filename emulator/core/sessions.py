@@ -211,15 +211,27 @@ class Session:
     #: Closed because its outgoing queue overflowed.
     overflowed: bool = False
     queue: deque[Outgoing] = field(default_factory=deque, repr=False)
-    _wakeup: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
-    #: Set while nothing deliverable is waiting (empty queue, or a delayed frame first).
-    _idle: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    #: The writer's wake-up while it has nothing to write. A bare future rather than an
+    #: ``asyncio.Event``: one wake-up per session per push, so its cost counts (1,000 sessions).
+    _waiter: asyncio.Future[None] | None = field(default=None, repr=False)
+    #: True while nothing deliverable is waiting (empty queue, or a delayed frame first).
+    idle: bool = True
+    _idle_waiters: list[asyncio.Future[None]] = field(default_factory=list, repr=False)
     _timer: asyncio.TimerHandle | None = field(default=None, repr=False)
     _reader: asyncio.Task[Any] | None = field(default=None, repr=False)
     _writer: asyncio.Task[Any] | None = field(default=None, repr=False)
 
     def __hash__(self) -> int:
         return id(self)
+
+
+def _set_idle(session: Session) -> None:
+    session.idle = True
+    if session._idle_waiters:
+        for waiter in session._idle_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        session._idle_waiters.clear()
 
 
 class _Courier:
@@ -255,7 +267,12 @@ class _Courier:
 
     async def settled(self, sessions: list[Session]) -> None:
         self.drain()
-        waits = [s._idle.wait() for s in sessions if not s.closed]
+        waits = []
+        for session in sessions:
+            if not session.closed and not session.idle:
+                waiter = self.loop.create_future()
+                session._idle_waiters.append(waiter)
+                waits.append(waiter)
         if waits:
             await asyncio.gather(*waits)
 
@@ -407,23 +424,27 @@ class SessionRegistry:
             session.closing = True
         queue.append(out)
         if not out.due:
-            session._idle.clear()
-        session._wakeup.set()
+            session.idle = False
+        waiter = session._waiter
+        if waiter is not None:
+            session._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _write(self, session: Session) -> None:
         queue, loop, websocket = session.queue, session.loop, session.websocket
         record = self.frames.record
         while True:
             if not queue:
-                session._idle.set()
-                session._wakeup.clear()
-                await session._wakeup.wait()
+                _set_idle(session)
+                session._waiter = loop.create_future()
+                await session._waiter
                 continue
             out = queue[0]
             if out.due:
                 wait = out.due - loop.time()
                 if wait > 0:
-                    session._idle.set()
+                    _set_idle(session)
                     await asyncio.sleep(wait)
                     continue
             queue.popleft()
@@ -498,7 +519,7 @@ class SessionRegistry:
                     await asyncio.wait_for(websocket.close(OVERFLOW_CLOSE), 1.0)
             if session._timer is not None:
                 session._timer.cancel()
-            session._idle.set()
+            _set_idle(session)
             with self._lock:
                 self.unsubscribe_all(session)
                 self.set_owner(session, None)
