@@ -7,6 +7,7 @@ server starts; both servers are then handed that socket.
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import threading
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,13 @@ from collections.abc import Awaitable, Callable
 from starlette.applications import Starlette
 
 SERVERS = ("uvicorn", "hypercorn")
+
+
+def announce_stop(app: Starlette) -> None:
+    """The server is about to stop: long-lived answers (the admin event stream) end now, instead
+    of holding the shutdown until the server stops waiting for them (for ever, under uvicorn)."""
+    for hook in getattr(getattr(app, "state", None), "on_stopping", ()):
+        hook()
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -33,9 +41,14 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
     """``certfile``: a PEM file with the private key and certificate chain, to serve TLS."""
     import uvicorn
 
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            announce_stop(app)
+            await super().shutdown(sockets)
+
     config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
                             ssl_certfile=certfile)
-    server = uvicorn.Server(config)
+    server = Server(config)
     task = asyncio.ensure_future(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
@@ -55,11 +68,20 @@ async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str
     config.accesslog = None
     if certfile:
         config.certfile = config.keyfile = certfile
+    loop = asyncio.get_running_loop()
     if started:
-        asyncio.get_running_loop().call_soon(started)
-    # Hypercorn installs signal handlers unless given a shutdown trigger, and signal
-    # handlers only work in the main thread: in another thread, stop by cancelling.
-    trigger = None if threading.current_thread() is threading.main_thread() else asyncio.Event().wait
+        loop.call_soon(started)
+    # Signal handlers only work in the main thread (as hypercorn's own, which it installs when
+    # given no trigger); in another thread, stop by cancelling.
+    stop = asyncio.Event()
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM"):
+            loop.add_signal_handler(getattr(signal, name), stop.set)
+
+    async def trigger() -> None:
+        await stop.wait()
+        announce_stop(app)
+
     await serve(app, config, shutdown_trigger=trigger)  # type: ignore[arg-type]
 
 

@@ -8,6 +8,7 @@ test thread can share it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ...config import EmulatorConfig
@@ -50,7 +51,19 @@ class Cloud:
         self.clock = clock or Clock()
         self.catalog: Catalog = load_catalog()
         self.lock = threading.RLock()
+        self._replaced: list[Callable[[Cloud], None]] = []
         self.reset()
+
+    def on_state_replaced(self, hook: Callable[[Cloud], None]) -> None:
+        """Call ``hook(cloud)`` now and after every :meth:`reset` and :meth:`restore`: live wiring
+        that is not state (push channels) attaches itself to the new stores there. Once per hook."""
+        if hook not in self._replaced:
+            self._replaced.append(hook)
+            hook(self)
+
+    def _state_replaced(self) -> None:
+        for hook in self._replaced:
+            hook(self)
 
     def reset(self, fixture: str | None = None) -> None:
         """Forget everything and load ``fixture`` (default: the configured one)."""
@@ -97,6 +110,7 @@ class Cloud:
                 "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
             }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
+            self._state_replaced()
 
     # -- snapshots -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -112,6 +126,7 @@ class Cloud:
                     raise ValueError(f"unknown store {name!r} in snapshot")
                 self.stores[name].load(data)
             self.simulation.rebuild()
+            self._state_replaced()
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
