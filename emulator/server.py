@@ -7,6 +7,8 @@ server starts; both servers are then handed that socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import signal
 import socket
 import threading
@@ -17,11 +19,19 @@ from starlette.applications import Starlette
 SERVERS = ("uvicorn", "hypercorn")
 
 
-def announce_stop(app: Starlette) -> None:
+#: Seconds a stopping server waits for its long-lived answers to end once told to.
+STOP_GRACE = 2.0
+
+
+async def announce_stop(app: Starlette) -> None:
     """The server is about to stop: long-lived answers (the admin event stream) end now, instead
-    of holding the shutdown until the server stops waiting for them (for ever, under uvicorn)."""
-    for hook in getattr(getattr(app, "state", None), "on_stopping", ()):
-        hook()
+    of holding the shutdown until the server stops waiting for them (for ever, under uvicorn).
+    Waits until they have ended (at most :data:`STOP_GRACE` seconds)."""
+    hooks = getattr(getattr(app, "state", None), "on_stopping", ())
+    waits = [result for hook in hooks if inspect.isawaitable(result := hook())]
+    if waits:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*waits), STOP_GRACE)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -43,7 +53,7 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            announce_stop(app)
+            await announce_stop(app)
             await super().shutdown(sockets)
 
     config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
@@ -80,7 +90,7 @@ async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str
 
     async def trigger() -> None:
         await stop.wait()
-        announce_stop(app)
+        await announce_stop(app)
 
     await serve(app, config, shutdown_trigger=trigger)  # type: ignore[arg-type]
 

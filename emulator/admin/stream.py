@@ -221,9 +221,13 @@ class Streams:
     def discard(self, stream: Stream) -> None:
         self._open.discard(stream)
 
-    def close_all(self) -> None:
+    async def close_all(self) -> None:
+        """End every open stream and wait until their answers are done."""
         for stream in list(self._open):
             stream.close()
+        while self._open:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.01)  # the servers write the answers' last chunk
 
 
 async def events(watch: Watch, stream: Stream) -> AsyncIterator[bytes]:

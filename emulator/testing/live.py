@@ -73,8 +73,13 @@ class LiveServer:
 
     def stop(self) -> None:
         if self._loop is not None and self._task is not None and not self._task.done():
-            self._loop.call_soon_threadsafe(announce_stop, self._served)  # open event streams end first
-            self._loop.call_soon_threadsafe(self._task.cancel)
+            task = self._task
+
+            async def wind_down() -> None:
+                await announce_stop(self._served)  # open event streams end first, their clients see it
+                task.cancel()
+
+            asyncio.run_coroutine_threadsafe(wind_down(), self._loop)
         if self._thread is not None:
             self._thread.join(timeout=10)
 

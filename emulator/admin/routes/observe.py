@@ -75,7 +75,8 @@ _ENTRIES = {"type": "array", "items": {"type": "object", "properties": {
     "status": {"type": ["integer", "null"]}, "error_code": {"type": ["integer", "null"]},
     "duration_ms": {"type": "number"}, "appid": {"type": ["string", "null"]},
     "dids": {"type": "array"}, "client": {"type": "string"}, "faults": {"type": "array"},
-    "websocket": {"type": "boolean"}, "emulated": {"type": "boolean"}}}}
+    "websocket": {"type": "boolean"}, "emulated": {"type": "boolean"},
+    "user": {"type": ["string", "null"], "description": "whose user token it carried (e-mail, else username)"}}}}
 
 SPEC: dict[str, dict[str, Any]] = {
     "/journal": {

@@ -325,9 +325,6 @@ function ProgramDialog({ card, close, save }) {
     if (program && !element.open) element.showModal();
     if (!program && element.open) element.close();
   }, [!!program]);
-  useEffect(() => {
-    if (focus) document.getElementById(`slot-${focus[0]}-${focus[1]}`)?.focus();
-  }, [focus && focus.join()]);
   const grid = draft || (program && program.grid);
   const labels = useMemo(() => Object.fromEntries((program ? program.modes : []).map((m) => [m.value, m.label])),
     [program]);
@@ -362,7 +359,9 @@ function ProgramDialog({ card, close, save }) {
     if (event.key === "End") target = [day, 47];
     if (!target) return;
     event.preventDefault();
-    setFocus([Math.min(6, Math.max(0, target[0])), Math.min(47, Math.max(0, target[1]))]);
+    const [toDay, toSlot] = [Math.min(6, Math.max(0, target[0])), Math.min(47, Math.max(0, target[1]))];
+    document.getElementById(`slot-${toDay}-${toSlot}`)?.focus(); // its focus handler moves the tab stop
+    setFocus([toDay, toSlot]);
   };
   const [fDay, fSlot] = focus || (program ? [program.now.day - 1, program.now.slot] : [0, 0]);
   return html`<dialog ref=${dialog} class="program-dialog" aria-labelledby="program-h" onClose=${close}>
@@ -631,6 +630,19 @@ function App() {
   }, [tokenVersion]);
 
   useEffect(() => { loaders.journal(); }, [filters]);
+
+  // A token given in the address of an open tab (#token=...) is taken too.
+  useEffect(() => {
+    const taken = () => {
+      if (/[#&]token=/.test(location.hash)) {
+        takeTokenFromAddress();
+        setNeedToken(false);
+        setTokenVersion((n) => n + 1);
+      }
+    };
+    window.addEventListener("hashchange", taken);
+    return () => window.removeEventListener("hashchange", taken);
+  }, []);
 
   useEffect(() => {
     const abort = new AbortController();
