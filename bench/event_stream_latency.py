@@ -18,6 +18,7 @@ import queue
 import statistics
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -37,6 +38,22 @@ def reader(url: str, out: queue.Queue[tuple[float, dict[str, object]]], ready: t
                     ready.set()
             elif line.startswith("data:") and name == "change":
                 out.put((time.perf_counter(), json.loads(line[5:])))
+
+
+def measure(change: Callable[[int], None], source: str, did: str,
+            changes: queue.Queue[tuple[float, dict[str, object]]], count: int) -> tuple[list[float], list[float]]:
+    """``count`` times: make a change, wait for its event; (seconds to the event, seconds the call took)."""
+    latencies, calls = [], []
+    for index in range(count):
+        sent = time.perf_counter()
+        change(index)
+        calls.append(time.perf_counter() - sent)
+        while True:
+            at, seen = changes.get(timeout=10)
+            if seen["did"] == did and seen["source"] == source:
+                latencies.append(at - sent)
+                break
+    return latencies, calls
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -61,30 +78,19 @@ def main() -> None:
         token = client.post(f"{live.url}/app/login", headers=headers,
                             json={"username": "demo@heatzy.test", "password": "heatzy-demo"}).json()["token"]
         headers["X-Gizwits-User-token"] = token
-        rest, rest_trip, press, press_call = [], [], [], []
-        for index in range(args.changes):
-            mode = ("eco", "cft")[index % 2]
-            sent = time.perf_counter()
-            client.post(f"{live.url}/app/control/{did}", headers=headers, json={"attrs": {"mode": mode}})
-            rest_trip.append(time.perf_counter() - sent)
-            while True:
-                at, change = changes.get(timeout=10)
-                if change["did"] == did and change["source"] == "app":
-                    rest.append(at - sent)
-                    break
-        for index in range(args.changes):
-            mode = ("fro", "eco")[index % 2]
-            sent = time.perf_counter()
-            control.press(cloud, did, {"mode": mode})
-            press_call.append(time.perf_counter() - sent)
-            while True:
-                at, change = changes.get(timeout=10)
-                if change["did"] == did and change["source"] == "device":
-                    press.append(at - sent)
-                    break
+        modes = ("eco", "cft", "fro")
+
+        def rest_control(index: int) -> None:
+            client.post(f"{live.url}/app/control/{did}", headers=headers, json={"attrs": {"mode": modes[index % 2]}})
+
+        def press(index: int) -> None:
+            control.press(cloud, did, {"mode": modes[1 + index % 2]})
+
+        rest, rest_trip = measure(rest_control, "app", did, changes, args.changes)
+        pressed, press_call = measure(press, "device", did, changes, args.changes)
     rows = [
         ("REST control -> change event", rest, rest_trip, "control's round trip"),
-        ("press in another thread -> change event", press, press_call, "press call"),
+        ("press in another thread -> change event", pressed, press_call, "press call"),
     ]
     print(f"| measure ({args.server}, {args.changes} changes each) | p50 ms | p95 ms | max ms | target | "
           "vs baseline (p50) |")
