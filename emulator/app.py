@@ -16,6 +16,8 @@ from .config import EmulatorConfig
 from .gizwits.api import routes
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.errors import ApiError, error_body
+from .gizwits.ws import protocol_for
+from .gizwits.ws import routes as websocket_routes
 
 log = logging.getLogger("emulator")
 
@@ -53,11 +55,12 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     config = config or (cloud.config if cloud else EmulatorConfig())
     cloud = cloud or Cloud(config)
     app = Starlette(
-        routes=routes(),
+        routes=[*routes(), *websocket_routes()],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.cloud = cloud
     app.state.config = config
+    protocol_for(cloud)  # pushes follow the cloud's changes from now on
     install_control_plane(app, config)
     app.add_middleware(CommitBeforeAnswer)  # outermost: added last
     return app

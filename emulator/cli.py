@@ -14,12 +14,13 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from .admin.access import ADMIN_PREFIX, exposure_problem
+from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .core.durable import StateFileError
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
+from .gizwits.hosts import WEBSOCKET_PATH
 from .server import SERVERS, bind_socket, runner
 
 
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "(e.g. 3600: an hour a second, to watch programs and countdowns)")
     serve.add_argument("--journal-size", type=int, default=10_000,
                        help="requests the journal keeps (default 10000)")
+    serve.add_argument("--ws-heartbeat-timeout", type=float, default=180.0, metavar="SECONDS",
+                       help="WebSocket sessions without a ping for this long (real time) get 1011 "
+                            "\"No heartbeat!\" and are closed (default 180, as the real cloud)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
                        help="bytes the journal's entries may hold in all (default 64 MiB)")
@@ -81,6 +85,8 @@ def banner(cloud: Cloud, base_url: str) -> str:
     if cloud.config.admin:
         guarded = " (needs X-Emulator-Admin-Token)" if cloud.config.admin_token else ""
         lines.append(f"  admin API        {base_url}{ADMIN_PREFIX}/openapi.json{guarded}")
+        lines.append(f"  dashboard        {base_url}{DASHBOARD_PATH}   (open it in a browser)")
+    lines.append(f"  WebSocket        {base_url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}")
     document = scenario_document(cloud.config.fixture)
     accounts = [u for u in document.get("users", []) if u.get("password")]
     if accounts:
@@ -107,12 +113,16 @@ def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
                             admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
+                            ws_heartbeat_timeout=args.ws_heartbeat_timeout,
                             journal_bytes=max(args.journal_bytes, 1),
                             admin_max_body_bytes=max(args.admin_max_body_bytes, 1),
                             header_timeout=max(args.header_timeout, 0.1),
                             keep_alive_timeout=max(args.keep_alive_timeout, 0.1),
                             max_connections=args.max_connections,
                             shutdown_timeout=max(args.shutdown_timeout, 0.0))
+    if args.ws_heartbeat_timeout <= 0:
+        print("gizwits-emulator: --ws-heartbeat-timeout must be positive", file=sys.stderr)
+        return 2
     problem = exposure_problem(config)
     if problem:
         print(f"gizwits-emulator: {problem}", file=sys.stderr)

@@ -34,7 +34,7 @@ class EmulatorConfig:
     admin: bool = True
     #: When set, admin requests need ``X-Emulator-Admin-Token: <token>`` (or ``Authorization: Bearer``).
     admin_token: str | None = None
-    #: Entries the request journal keeps (oldest fall out first).
+    #: Entries the request journal keeps (oldest fall out first); the WebSocket frame journal keeps as many.
     journal_size: int = 10_000
     #: Bytes the request journal's entries may hold in all (oldest fall out first; see core/journal.py).
     journal_bytes: int = 64 * 1024 * 1024
@@ -46,6 +46,8 @@ class EmulatorConfig:
     keep_alive_timeout: float = 5.0
     max_connections: int | None = None
     shutdown_timeout: float = 3.0
+    #: Seconds (real time) a WebSocket session may go without a ``ping`` before 1011 "No heartbeat!".
+    ws_heartbeat_timeout: float = 180.0
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -341,3 +342,40 @@ def test_serve_refuses_a_file_it_cannot_use_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         f"gizwits-emulator: {path} is not a gizwits-emulator state file (an SQLite database of another program)"]
+
+
+def test_a_websocket_write_answered_survives_kill_9(tmp_path: Path) -> None:
+    """The WebSocket handler commits before its answer is written: a ``c2s_write`` whose
+    ``s2c_noti`` came back is in the file when the process is killed right after."""
+    from websockets.sync.client import connect
+
+    path = tmp_path / "world.db"
+    process, url = serve(path)
+    try:
+        login_body = httpx.post(f"{url}/app/login", headers=APP_HEADERS,
+                                json={"username": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()
+        headers = {**APP_HEADERS, "X-Gizwits-User-token": login_body["token"]}
+        devices = httpx.get(f"{url}/app/bindings", headers=headers).json()["devices"]
+        did = next(d["did"] for d in devices if d["product_name"] == "Pilote2")
+        with connect(url.replace("http", "ws", 1) + "/ws/app/v1") as ws:
+            ws.send(json.dumps({"cmd": "login_req", "data": {
+                "appid": HEATZY_APP_ID, "uid": login_body["uid"], "token": login_body["token"],
+                "p0_type": "attrs_v4", "heartbeat_interval": 30, "auto_subscribe": True}}))
+            assert json.loads(ws.recv(10))["cmd"] == "login_res"
+            for mode in ("fro", "eco", "fro"):
+                ws.send(json.dumps({"cmd": "c2s_write", "data": {"did": did, "attrs": {"mode": mode}}}))
+                while (frame := json.loads(ws.recv(10)))["cmd"] != "s2c_noti":
+                    pass
+                assert frame["data"]["attrs"]["mode"] == mode
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    process, url = serve(path)
+    try:
+        assert httpx.get(f"{url}/app/devdata/{did}/latest", headers=headers).json()["attr"]["mode"] == "fro"
+    finally:
+        process.kill()
+        process.wait()

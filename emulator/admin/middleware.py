@@ -30,7 +30,7 @@ from ..core.faults import FaultRule, FaultRules, RequestInfo, identities
 from ..core.journal import body_text, kept_headers, redact
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.errors import ApiError, error_body
-from .access import ADMIN_PREFIX, TOKEN_HEADER, token_accepted
+from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
 APP_ID_HEADER = "x-gizwits-application-id"
 USER_TOKEN_HEADER = "x-gizwits-user-token"
@@ -122,7 +122,7 @@ class ControlPlaneMiddleware:
         cloud: Cloud = scope["app"].state.cloud
         headers = _headers(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
-            if scope["type"] == "http" and not token_accepted(cloud.config, headers):
+            if scope["type"] == "http" and needs_token(scope["path"]) and not token_accepted(cloud.config, headers):
                 detail = f"the admin API needs the {TOKEN_HEADER} header (a user token is not enough)"
                 await JSONResponse(error_body(9999, detail), status_code=401)(scope, receive, send)
                 return
@@ -153,7 +153,7 @@ class ControlPlaneMiddleware:
                     status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
                     dids=list(info.dids), client=info.client, faults=list(outcome.fired),
-                    websocket=scope["type"] == "websocket",
+                    websocket=scope["type"] == "websocket", user=_who(info.users),
                 )
 
         answer = _Answer(send, record)
@@ -173,6 +173,12 @@ class ControlPlaneMiddleware:
                 await fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
             answer.finish()
+
+
+def _who(users: tuple[str, ...]) -> str | None:
+    """The user a request came from, as a person reads it: ``users`` is (uid, e-mail, username)
+    without the empty ones, so the second is the e-mail, else the username."""
+    return users[1] if len(users) > 1 else (users[0] if users else None)
 
 
 async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive, bool]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -91,6 +91,8 @@ class Entry:
     #: Ids of the fault rules that fired on this request.
     faults: list[str] = field(default_factory=list)
     websocket: bool = False
+    #: Whose user token the request carried (e-mail, else username, else uid), when it was valid.
+    user: str | None = None
 
     @property
     def emulated(self) -> bool:
@@ -127,6 +129,7 @@ class Journal:
         self._next = 1
         #: What the entries hold, in bytes (the sum of their :meth:`Entry.weight`).
         self.bytes = 0
+        self._listeners: tuple[Callable[[Entry], None], ...] = ()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -145,7 +148,18 @@ class Journal:
         self.bytes += weight
         while len(self._entries) > 1 and (len(self._entries) > self.size or self.bytes > self.max_bytes):
             self.bytes -= self._entries.popleft()[1]
+        for listener in self._listeners:
+            listener(entry)
         return entry
+
+    def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call ``listener(entry)`` for every entry recorded from now on; returns the unsubscribe."""
+        self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(known for known in self._listeners if known is not listener)
+
+        return unsubscribe
 
     def clear(self) -> None:
         self._entries.clear()

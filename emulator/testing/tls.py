@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-#: The hosts of the real cloud that unmodified clients hard-code.
-GIZWITS_HOSTS = ("euapi.gizwits.com", "usapi.gizwits.com", "api.gizwits.com",
-                 "eusandbox.gizwits.com", "eum2m.gizwits.com")
+from ..gizwits.hosts import GIZWITS_HOSTS
+
 _LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
 

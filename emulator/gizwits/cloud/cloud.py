@@ -11,6 +11,7 @@ on (:mod:`emulator.core.durable`), and ``cloud.durable.commit()`` saves what cha
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ...core.journal import Journal
 from ...core.outbox import Outbox
 from ...core.persist import Store
 from ...core.randomness import RandomStates
+from ...core.sessions import SessionRegistry
 from ...core.simulation import Simulation
 from ..devices import Device, p0
 from ..devices.catalog import Catalog, Product, load_catalog
@@ -57,7 +59,22 @@ class Cloud:
         self.lock = threading.RLock()
         #: Where the world is kept: nowhere (memory only) until :meth:`keep_state`.
         self.durable: DurableState | NoDurableState = NoDurableState()
+        #: Live WebSocket sessions: they outlive resets (which close them), like the listeners.
+        self.sessions = SessionRegistry(self.clock.now, heartbeat_timeout=self.config.ws_heartbeat_timeout,
+                                        journal_size=self.config.journal_size)
+        self._replaced: list[Callable[[Cloud], None]] = []
         self.reset()
+
+    def on_state_replaced(self, hook: Callable[[Cloud], None]) -> None:
+        """Call ``hook(cloud)`` now and after every :meth:`reset` and :meth:`restore`: live wiring
+        that is not state (push channels) attaches itself to the new stores there. Once per hook."""
+        if hook not in self._replaced:
+            self._replaced.append(hook)
+            hook(self)
+
+    def _state_replaced(self) -> None:
+        for hook in self._replaced:
+            hook(self)
 
     def reset(self, fixture: str | None = None) -> None:
         """Forget everything and load ``fixture`` (default: the configured one)."""
@@ -104,6 +121,7 @@ class Cloud:
                 "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
             }
             load_scenario(self, fixture if fixture is not None else self.config.fixture)
+            self._state_replaced()
 
     # -- snapshots -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -119,6 +137,7 @@ class Cloud:
                     raise ValueError(f"unknown store {name!r} in snapshot")
                 self.stores[name].load(data)
             self.simulation.rebuild()
+            self._state_replaced()
 
     # -- the durable state ------------------------------------------------------------------
     def parts(self) -> dict[str, Any]:
@@ -132,9 +151,14 @@ class Cloud:
         Raises :class:`~emulator.core.durable.StateFileError` for a file it cannot use. ``sync``:
         "normal" (no end of the process loses an answered write) or "full" (nor does a power cut)."""
         durable = DurableState(path, self.parts, self.lock, sync=sync)
-        loaded = durable.open(after_load=self.simulation.rebuild)
+        loaded = durable.open(after_load=self._loaded)
         self.durable = durable
         return loaded
+
+    def _loaded(self) -> None:
+        """After the stores were loaded from a state file: as after a restore."""
+        self.simulation.rebuild()
+        self._state_replaced()
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:

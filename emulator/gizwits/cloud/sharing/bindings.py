@@ -20,7 +20,7 @@ A record store (:mod:`emulator.core.persist`): bindings handed out count as touc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +44,19 @@ class Binding:
     dev_label: list[str] = field(default_factory=list)
 
 
+#: Told ``(uid, did, bound)`` when a binding appears or goes (push channels watch this).
+Watcher = Callable[[str, str, bool], None]
+
+
 class BindingStore(DataclassRecords):
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], Binding] = {}
+        self.watchers: list[Watcher] = []
         self.touched = Touched()
+
+    def _tell(self, uid: str, did: str, bound: bool) -> None:
+        for watcher in self.watchers:
+            watcher(uid, did, bound)
 
     def __iter__(self) -> Iterator[Binding]:
         self.touched.touch_all(self._by_key)
@@ -99,6 +108,7 @@ class BindingStore(DataclassRecords):
         binding = Binding(uid, did, role, now, dev_alias=dev_alias, remark=remark)
         self._by_key[(uid, did)] = binding
         self.touched.touch((uid, did))
+        self._tell(uid, did, True)
         return binding
 
     def unbind(self, uid: str, did: str) -> list[Binding]:
@@ -115,6 +125,8 @@ class BindingStore(DataclassRecords):
         elif binding.role == OWNER:
             for guest in self.guests_of(did):
                 removed.append(self._by_key.pop((guest.uid, did)))
+        for gone in removed:
+            self._tell(gone.uid, did, False)
         return removed
 
     def share_from(self, uid: str, did: str) -> None:
@@ -148,3 +160,4 @@ class BindingStore(DataclassRecords):
         for key in [k for k in self._by_key if k[1] == did]:
             del self._by_key[key]
             self.touched.touch(key)
+            self._tell(key[0], did, False)
