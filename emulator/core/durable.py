@@ -36,14 +36,16 @@ nobody reads). The file is locked while open
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .persist import RecordStore
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: The file format this code reads and writes (``PRAGMA user_version``). A change to the shape
 #: of any row that an older reader could not take bumps it.
@@ -120,6 +122,8 @@ class DurableState:
     def open(self, after_load: Callable[[], None] | None = None) -> bool:
         """Open (or create) the file. When it holds a world, load it into the parts and call
         ``after_load`` (under the lock) and return True; a new file gets the current world."""
+        import sqlite3  # here, not at import: a cloud in memory (every test) never loads it
+
         try:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
         except sqlite3.Error as error:
@@ -247,6 +251,8 @@ class DurableState:
                 writes, wipes, deletes = self._collect(self._parts())
             if not writes and not wipes and not deletes:
                 return 0
+            import sqlite3
+
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -353,6 +359,8 @@ class DurableState:
 
 def read_parts(path: str | Path) -> dict[str, list[tuple[str, Any]]]:
     """Every row of a state file by part, decoded (for tests and inspection; the file must not be open)."""
+    import sqlite3
+
     db = sqlite3.connect(Path(path))
     try:
         found: dict[str, list[tuple[str, Any]]] = {}
