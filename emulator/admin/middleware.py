@@ -20,10 +20,10 @@ from typing import Any
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..core.faults import FaultRule, FaultRules, RequestInfo, identities
+from ..core.faults import FaultRule, RequestInfo, identities
 from ..core.journal import redact
 from ..gizwits.cloud.cloud import Cloud
-from ..gizwits.errors import ApiError, error_body
+from ..gizwits.errors import ERRORS, ApiError, error_body
 from .access import ADMIN_PREFIX, TOKEN_HEADER, token_accepted
 
 APP_ID_HEADER = "x-gizwits-application-id"
@@ -58,6 +58,15 @@ def _json_or_text(raw: bytes, complete: bool) -> Any:
         return raw.decode("utf-8", errors="replace")
 
 
+def answer_status(rule: FaultRule) -> int:
+    """The HTTP status of an answering rule."""
+    if rule.action == "error":
+        return ERRORS[rule.error or 9008].status
+    if rule.action == "throttle":
+        return ERRORS[9041].status
+    return rule.status or 500
+
+
 def request_info(cloud: Cloud, scope: Scope, headers: dict[str, str], now: float) -> RequestInfo:
     """What fault rules can match on. Call with the cloud's lock held."""
     appid = headers.get(APP_ID_HEADER)
@@ -75,7 +84,7 @@ def request_info(cloud: Cloud, scope: Scope, headers: dict[str, str], now: float
 
 
 def fault_response(rule: FaultRule) -> Response:
-    status = FaultRules.answer_status(rule)
+    status = answer_status(rule)
     if rule.action == "error":
         return JSONResponse(error_body(rule.error or 9008, f"fault rule {rule.id}"), status_code=status)
     if rule.action == "throttle":
