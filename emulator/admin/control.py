@@ -20,12 +20,13 @@ from typing import Any
 from ..core.journal import Journal
 from ..core.outbox import Message
 from ..gizwits.cloud.cloud import Cloud
-from ..gizwits.cloud.scenario import ScenarioError, load_scenario
+from ..gizwits.cloud.scenario import ScenarioError
 from ..gizwits.devices import Device
 from ..gizwits.devices.catalog import PROGRAM_POINTS
 from ..gizwits.devices.datapoints import InvalidValue
 from ..gizwits.devices.program import SLOTS_PER_DAY, slot_mode
 from ..gizwits.errors import ApiError, form_invalid
+from . import ewelink
 from .timespec import TimeSpecError, parse_duration, parse_instant
 
 Fixture = str | Path | dict[str, Any]
@@ -76,7 +77,7 @@ def seed(cloud: Cloud, fixture: Fixture) -> dict[str, Any]:
     with cloud.lock:
         before = cloud.snapshot()
         try:
-            return load_scenario(cloud, fixture)
+            return cloud.world.seed(fixture)
         except (ScenarioError, KeyError, ValueError, TypeError, ApiError) as error:
             cloud.restore(before)
             raise form_invalid(f"cannot load fixture: {error}") from None
@@ -133,6 +134,8 @@ def program(device: Device) -> dict[str, list[str]] | None:
 
 def device_state(cloud: Cloud, did: str) -> dict[str, Any]:
     """Everything the cloud knows of one device, including its program and pending events."""
+    if ewelink.owns(cloud.world, did):
+        return ewelink.device_state(cloud.world, did)
     with cloud.lock:
         now = cloud.sync()
         device = cloud.devices.require(did)
@@ -154,6 +157,9 @@ def outbox(cloud: Cloud, kind: str | None = None, to: str | None = None) -> list
 
 # -- the physical world -------------------------------------------------------------------------
 def set_online(cloud: Cloud, did: str, online: bool) -> None:
+    if ewelink.owns(cloud.world, did):
+        ewelink.set_online(cloud.world, did, online)
+        return
     with cloud.lock:
         cloud.sync()
         cloud.set_online(cloud.devices.require(did), online)
@@ -163,6 +169,8 @@ def press(cloud: Cloud, did: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Someone uses the device's buttons; returns what changed."""
     if not changes:
         raise form_invalid("say which data points change, e.g. {\"mode\": \"eco\"}")
+    if ewelink.owns(cloud.world, did):
+        return ewelink.press(cloud.world, did, changes)
     with cloud.lock:
         cloud.sync()
         device = cloud.devices.require(did)
@@ -180,6 +188,8 @@ ENVIRONMENT = {"room_temp": (int, float), "outdoor_temp": (int, float), "window_
 
 def set_environment(cloud: Cloud, did: str, values: dict[str, Any]) -> dict[str, Any]:
     """Change the world around ``did``; return the reported values that changed at once."""
+    if ewelink.owns(cloud.world, did):
+        return ewelink.set_environment(cloud.world, did, values)
     unknown = sorted(set(values) - set(ENVIRONMENT))
     if unknown or not values:
         raise form_invalid(f"environment takes {sorted(ENVIRONMENT)}, got {sorted(values)}")

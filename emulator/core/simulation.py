@@ -197,7 +197,9 @@ class Simulation:
         bucket = self._calendar.get(due)
         if bucket is None:
             bucket = self._calendar[due] = {}
-            self.events.schedule(due, WAKE, {"at": due}, key=f"wake@{due!r}")
+            key = f"wake@{due!r}"
+            if self.events.keyed(key) is None:  # after a restore, the restored event keeps its place
+                self.events.schedule(due, WAKE, {"at": due}, key=key)
         bucket[did] = None
 
     def _unfile(self, did: str, due: float) -> None:
@@ -241,12 +243,16 @@ class Simulation:
         self._live = bool(data.get("live", self._live))
 
     def rebuild(self) -> None:
-        """After a restore: drop the restored wake events and file every device again."""
-        self.events.cancel_where(WAKE)
+        """After a restore: file every device again. A restored wake event whose instant some device
+        is filed for stays where it was in the queue (so events due at the same instant keep their
+        order); the others are dropped."""
         self._wakes.clear()
         self._calendar.clear()
         for device in self.devices:
             self.reschedule(device)
+        for event in self.events.pending(WAKE):
+            if event.data.get("at") not in self._calendar and event.key is not None:
+                self.events.cancel_key(event.key)
 
     # -- online / offline ------------------------------------------------------------------------------
     def go_offline(self, device: Device, now: float) -> None:
@@ -285,10 +291,10 @@ class Simulation:
             self.set_online(device, True, due)
 
     # -- what every cloud does to its devices ----------------------------------------------------------
-    def register(self, device: Device, now: float) -> None:
+    def register(self, device: Device, now: float, *, source: str = "device") -> None:
         """A new device joins at ``now``: its first report (every value) is published like any
-        later change, so the history of a device starts with its full state."""
-        self.feed.publish(Change(device.did, now, "attrs", device.read(now), source="device"))
+        later change (with ``source``), so the history of a device starts with its full state."""
+        self.feed.publish(Change(device.did, now, "attrs", device.read(now), source=source))
         self.track(device, now)
 
     def apply(self, device: Device, changes: dict[str, Any], now: float, *, source: str, uid: str | None = None,

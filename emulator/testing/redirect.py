@@ -1,8 +1,10 @@
-"""Host redirection: unmodified clients that call the real Gizwits hosts reach a live emulator.
+"""Host redirection: unmodified clients that call the real Gizwits or CoolKit hosts reach a live emulator.
 
 While a :class:`Redirect` is active, every new client of these libraries sends what it
 addresses to ``euapi.gizwits.com``, ``usapi.gizwits.com``, ``api.gizwits.com``,
-``eusandbox.gizwits.com`` or ``eum2m.gizwits.com`` to the emulator instead:
+``eusandbox.gizwits.com`` or ``eum2m.gizwits.com``, or to a CoolKit host (the regions' API
+and dispatch hosts, the global host, the WebSocket domains dispatch answers; the list is
+:data:`emulator.ewelink.regions.HOSTS`), to the emulator instead:
 
 - aiohttp: new ``TCPConnector`` objects get a resolver that answers those names with the
   emulator's address *and port* (the URL, the ``Host`` header and the TLS server name are
@@ -11,8 +13,9 @@ addresses to ``euapi.gizwits.com``, ``usapi.gizwits.com``, ``api.gizwits.com``,
   send to the emulator;
 - requests: new ``Session`` objects get an adapter mounted for those hosts.
 
-Ports: the TLS ports of the real cloud (443 for HTTPS, 8880 for WSS) go to the
-emulator's TLS listener, every other port (80, 8080 for WS) to its plain listener. The
+Ports: the TLS ports of the real clouds (443 for HTTPS, 8880 for Gizwits' WSS, 8080 on the
+CoolKit WebSocket domains) go to the emulator's TLS listener, every other port (80, Gizwits'
+8080 for WS) to its plain listener. The
 server certificate is valid for the Gizwits hosts, signed by the test authority
 (:mod:`emulator.testing.tls`), so ``https``/``wss`` clients work with their default
 settings. Clients created before the redirect starts are not affected. Libraries that
@@ -27,15 +30,20 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .tls import GIZWITS_HOSTS, TestTLS
+from ..ewelink.regions import TLS_8080_HOSTS
+from .tls import EWELINK_HOSTS, GIZWITS_HOSTS, TestTLS
 
 TLS_PORTS = frozenset({443, 8880})
+#: Hosts whose port 8080 is TLS too (the CoolKit WebSocket domains).
+TLS_8080 = frozenset(TLS_8080_HOSTS)
 LOOPBACK = "127.0.0.1"
+#: Every host redirected by default.
+ALL_HOSTS = (*GIZWITS_HOSTS, *EWELINK_HOSTS)
 
 
 class Redirect:
     def __init__(self, plain_port: int, tls_port: int | None, tls: TestTLS | None,
-                 hosts: tuple[str, ...] = GIZWITS_HOSTS) -> None:
+                 hosts: tuple[str, ...] = ALL_HOSTS) -> None:
         self.plain_port = plain_port
         self.tls_port = tls_port
         self.tls = tls
@@ -45,9 +53,9 @@ class Redirect:
     def handles(self, host: str | None) -> bool:
         return (host or "").lower().rstrip(".") in self.hosts
 
-    def port_for(self, port: int | None, *, secure: bool) -> int:
-        """The emulator's port for a connection to ``port`` of a Gizwits host."""
-        wants_tls = port in TLS_PORTS if port else secure
+    def port_for(self, port: int | None, *, secure: bool, host: str = "") -> int:
+        """The emulator's port for a connection to ``port`` of a redirected host."""
+        wants_tls = (port in TLS_PORTS or (port == 8080 and host.lower().rstrip(".") in TLS_8080)) if port else secure
         if wants_tls:
             if self.tls_port is None:
                 raise ConnectionRefusedError("the emulator serves no TLS (started with tls=False)")
@@ -135,7 +143,7 @@ class Redirect:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""
         parts = urlsplit(url)
         secure = parts.scheme in ("https", "wss")
-        port = self.port_for(parts.port, secure=secure)
+        port = self.port_for(parts.port, secure=secure, host=parts.hostname or "")
         return urlunsplit((parts.scheme, f"{LOOPBACK}:{port}", parts.path, parts.query, parts.fragment)), parts.netloc
 
 
@@ -150,7 +158,8 @@ def _resolver(redirect: Redirect, fallback: Any) -> Any:
 
         async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> Any:
             if redirect.handles(host):
-                return [{"hostname": host, "host": LOOPBACK, "port": redirect.port_for(port, secure=port in TLS_PORTS),
+                return [{"hostname": host, "host": LOOPBACK,
+                         "port": redirect.port_for(port, secure=port in TLS_PORTS, host=host),
                          "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
             if self._fallback is None:
                 from aiohttp import DefaultResolver

@@ -8,11 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from . import clock, faults, observe, state, world
+from . import clock, ewelink, faults, observe, state, world
 from .spec import build_admin_document, operation
 
 #: Every module that contributes admin routes.
-MODULES = (state, clock, world, faults, observe)
+MODULES = (state, clock, world, faults, observe, ewelink)
 
 
 def document() -> dict[str, Any]:
