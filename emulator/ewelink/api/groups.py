@@ -1,6 +1,7 @@
 """Group routes (seed 004 L1248-1402): list, create, rename, delete, save params, set members.
 
-Groups are listed with the things of the current home (L1259). A group's main device must be
+Groups are listed with the things of the current home (L1259). Creating a group also takes the
+``deviceidList`` the official SDK sends (not in the seed): the members from the start. A group's main device must be
 visible to its owner, and its member list must include the main device (L1393: 400
 otherwise); members are devices the owner sees. Unknown group ids are 400 (what the
 official SDK's tests find for delete). Group status (L1363-1379) only saves the params;
@@ -43,14 +44,21 @@ def add_group(call: Call) -> Any:
     familyid = text(call.body, "familyid", max_length=64)
     roomid = text(call.body, "roomid", max_length=64) or ""
     sort = choice(call.body, "sort", (1, 2), default=1)
+    members = strings(call.body, "deviceidList", required=False, max_items=100, max_length=64)
     assert name is not None and main is not None
+    if members and main not in members:
+        raise bad_params("deviceidList must include the group's main device")
+    for deviceid in members:
+        call.cloud.things.require_visible(call.me.apikey, deviceid)
     group = call.cloud.add_group(call.me, name, main, home=call.cloud.home_of(call.me, familyid), roomid=roomid,
                                  sort=sort or 1)
+    if members:
+        group.deviceids = list(dict.fromkeys(members))
     placement = call.cloud.homes.placement(call.me.apikey, GROUP, group.id)
     assert placement is not None
     found = render.item(call.cloud, call.me, placement, call.now)
     assert found is not None
-    return {**found, "updatedThingList": _updated(call, [main])}
+    return {**found, "updatedThingList": _updated(call, group.deviceids)}
 
 
 @endpoint(auth="token", body="required")
@@ -114,7 +122,8 @@ SPEC: dict[str, Any] = {
                                     "updatedThingList": array(THING)},
                                    ("itemType", "itemData", "index", "updatedThingList")),
                           body=obj({"name": {"type": "string", "maxLength": MAX_NAME}, "mainDeviceId": STRING,
-                                    "familyid": STRING, "roomid": STRING, "sort": {"enum": [1, 2]}},
+                                    "familyid": STRING, "roomid": STRING, "sort": {"enum": [1, 2]},
+                                    "deviceidList": array(STRING)},
                                    ("name", "mainDeviceId"))),
         "put": operation("renameGroup", "Rename a group", tags=_TAGS, lines="1328-1346",
                          body=obj({**_ID, "name": {"type": "string", "maxLength": MAX_NAME}}, ("id", "name"))),
