@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-ewelink = pytest.importorskip("ewelink", reason="the PyPI ewelink client is a test dependency (pip install -e '.[test]')")
+ewelink = pytest.importorskip("ewelink", reason="the PyPI ewelink client (a test dependency) is not installed")
 
 from emulator.testing import Emulator  # noqa: E402
 

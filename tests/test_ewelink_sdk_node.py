@@ -84,7 +84,7 @@ def test_the_official_sdk_runs_the_http_flow(gizwits_server: Emulator, sdk_folde
     out = run_flow(sdk_folder, gizwits_server.url)
     assert out["login"]["error"] == 0 and out["login"]["data"]["region"] == "eu"
     things = out["things"]["data"]
-    assert things["total"] == 5 and [t["itemData"]["deviceid"] for t in things["thingList"]][0] == "1000a0b001"
+    assert things["total"] == 5 and things["thingList"][0]["itemData"]["deviceid"] == "1000a0b001"
     assert out["status"]["data"]["params"] == {"switch": "off", "startup": "off"}
     assert out["set"]["error"] == 0 and out["after"]["data"]["params"]["switch"] == "on"
     assert out["group"]["error"] == 0 and out["group"]["data"]["itemData"]["deviceidList"] == ["1000a0b001",
