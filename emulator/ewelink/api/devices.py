@@ -48,6 +48,7 @@ def _settings(call: Call) -> dict[str, int] | None:
 
 
 def _claim(call: Call, deviceid: str, name: str) -> dict[str, Any]:
+    """The account adds the spare ``deviceid``: everything is checked before anything changes."""
     cloud = call.cloud
     device = cloud.devices.get(deviceid)
     if device is None:
@@ -58,12 +59,14 @@ def _claim(call: Call, deviceid: str, name: str) -> dict[str, Any]:
     familyid = text(call.body, "familyid", max_length=64)
     roomid = text(call.body, "roomid", max_length=64) or ""
     sort = choice(call.body, "sort", SORTS, default=1)
+    settings = _settings(call)
     home = cloud.home_of(call.me, familyid)
+    if roomid and not any(r["id"] == roomid for r in home.rooms):
+        raise EwelinkError(405, f"no room {roomid!r} in this home")
     if owner is None:
         from ..cloud.things import Thing
 
         thing = cloud.things.add(Thing(deviceid, call.me.apikey, name, call.now))
-        settings = _settings(call)
         if settings:
             thing.settings.update(settings)
         cloud.homes.place(call.me.apikey, DEVICE, deviceid, home, roomid=roomid, sort=sort or 1)

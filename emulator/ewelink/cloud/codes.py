@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...core.device import copy_json
 from ...core.outbox import Message, Outbox
 from ...core.persist import from_rows, rows
 from ..errors import EwelinkError
@@ -64,4 +65,5 @@ class CodeStore:
         return rows(self._codes.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
+        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
         self._codes = {self._key(c.to, c.type): c for c in from_rows(Code, data)}

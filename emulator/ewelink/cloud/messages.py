@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...core.device import copy_json
 from ...core.persist import from_rows, rows
 from .ids import EwelinkIds
 
@@ -53,4 +54,5 @@ class NoticeStore:
         return rows(self._notices)
 
     def load(self, data: list[dict[str, Any]]) -> None:
+        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
         self._notices = from_rows(Notice, data)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.device import copy_json
 from ...core.persist import from_rows, rows
 from ..errors import EwelinkError
 from .ids import EwelinkIds
@@ -145,5 +146,6 @@ class AccountStore:
         return {"accounts": rows(self._accounts.values()), "tokens": rows(self._tokens.values())}
 
     def load(self, data: dict[str, Any]) -> None:
+        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
         self._accounts = {a.apikey: a for a in from_rows(Account, data["accounts"])}
         self._tokens = {t.at: t for t in from_rows(Token, data["tokens"])}
