@@ -205,7 +205,11 @@ def wrong_bodies(body: dict[str, Any], schema: dict[str, Any], where: str = "$")
         types = _types(prop)
         options = prop.get("enum") or ([prop["const"]] if "const" in prop else None)
         for wrong, satisfies in WRONG_VALUES:
-            if (types is not None and not (satisfies & types) and not (types == {"number"} and isinstance(wrong, int))) or (types is None and options is not None and wrong not in options and not isinstance(wrong, bool)):
+            if types is not None:
+                bad = not (satisfies & types) and not (types == {"number"} and isinstance(wrong, int))
+            else:
+                bad = options is not None and wrong not in options and not isinstance(wrong, bool)
+            if bad:
                 yield where, name, {**body, name: wrong}
         if isinstance(value, dict) and prop.get("properties"):
             for inner_where, inner, changed in wrong_bodies(value, prop, f"{where}.{name}"):
