@@ -28,6 +28,8 @@ from .gizwits.api import routes as gizwits_routes
 from .gizwits.api.surface import GizwitsSurface
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.errors import ApiError, error_body
+from .gizwits.ws import protocol_for
+from .gizwits.ws import routes as websocket_routes
 
 log = logging.getLogger("emulator")
 
@@ -80,7 +82,7 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     world = cloud.world
     ewelink = world.part(EwelinkCloud.name) or EwelinkCloud(world)
     app = Starlette(
-        routes=[*ewelink_routes(), *gizwits_routes()],
+        routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes()],
         exception_handlers={ApiError: _api_error, EwelinkError: _ewelink_error, HTTPException: _http_error,
                             Exception: _unexpected},
     )
@@ -90,5 +92,6 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     #: Each cloud's HTTP side for the control plane, the first claiming a path answers it.
     app.state.surfaces = [EwelinkSurface(ewelink), GizwitsSurface(cloud)]
     app.state.config = config
+    protocol_for(cloud)  # pushes follow the cloud's changes from now on
     install_control_plane(app, config)
     return app

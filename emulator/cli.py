@@ -17,6 +17,7 @@ from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
+from .gizwits.hosts import WEBSOCKET_PATH
 from .server import SERVERS, bind_socket, runner
 
 
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "(e.g. 3600: an hour a second, to watch programs and countdowns)")
     serve.add_argument("--journal-size", type=int, default=10_000,
                        help="requests the journal keeps (default 10000)")
+    serve.add_argument("--ws-heartbeat-timeout", type=float, default=180.0, metavar="SECONDS",
+                       help="WebSocket sessions without a ping for this long (real time) get 1011 "
+                            "\"No heartbeat!\" and are closed (default 180, as the real cloud)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 
@@ -55,6 +59,7 @@ def banner(cloud: Cloud, base_url: str) -> str:
     if cloud.config.admin:
         guarded = " (needs X-Emulator-Admin-Token)" if cloud.config.admin_token else ""
         lines.append(f"  admin API        {base_url}{ADMIN_PREFIX}/openapi.json{guarded}")
+    lines.append(f"  WebSocket        {base_url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}")
     document = scenario_document(cloud.config.fixture)
     accounts = [u for u in document.get("users", []) if u.get("password")]
     if accounts:
@@ -104,7 +109,11 @@ def ewelink_banner(cloud: Cloud, base_url: str) -> list[str]:
 def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
-                            admin_token=args.admin_token, journal_size=max(args.journal_size, 1))
+                            admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
+                            ws_heartbeat_timeout=args.ws_heartbeat_timeout)
+    if args.ws_heartbeat_timeout <= 0:
+        print("gizwits-emulator: --ws-heartbeat-timeout must be positive", file=sys.stderr)
+        return 2
     problem = exposure_problem(config)
     if problem:
         print(f"gizwits-emulator: {problem}", file=sys.stderr)

@@ -32,8 +32,10 @@ class EmulatorConfig:
     admin: bool = True
     #: When set, admin requests need ``X-Emulator-Admin-Token: <token>`` (or ``Authorization: Bearer``).
     admin_token: str | None = None
-    #: Entries the request journal keeps (oldest fall out first).
+    #: Entries the request journal keeps (oldest fall out first); the WebSocket frame journal keeps as many.
     journal_size: int = 10_000
+    #: Seconds (real time) a WebSocket session may go without a ``ping`` before 1011 "No heartbeat!".
+    ws_heartbeat_timeout: float = 180.0
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

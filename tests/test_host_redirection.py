@@ -4,12 +4,14 @@ reach the live emulator, over TLS with the test authority, with no change to the
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import aiohttp
 import httpx
 import pytest
 import requests
 
+from emulator.gizwits.hosts import WEBSOCKET_HOSTS
 from emulator.testing import Emulator
 from emulator.testing.redirect import Redirect
 from emulator.testing.tls import GIZWITS_HOSTS
@@ -32,19 +34,19 @@ def test_aiohttp_plain_http_goes_to_the_plain_listener(gizwits_server: Emulator)
     assert asyncio.run(aiohttp_get("http://euapi.gizwits.com/status"))[0] == 200
 
 
-def test_aiohttp_websocket_hosts_reach_the_emulator(gizwits_server: Emulator) -> None:
-    async def connect(url: str) -> int:
-        async with aiohttp.ClientSession() as session:
-            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-                await session.ws_connect(url)
-            return refused.value.status
+@pytest.mark.parametrize("host", WEBSOCKET_HOSTS)
+def test_aiohttp_websocket_hosts_reach_the_emulator(gizwits_server: Emulator, host: str) -> None:
+    async def exchange(url: str) -> dict[str, Any]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            await ws.send_json({"cmd": "ping"})
+            return await ws.receive_json(timeout=5)
 
-    # The emulator has no WebSocket route (yet): the handshake reaches it and is refused.
-    assert asyncio.run(connect("wss://eusandbox.gizwits.com:8880/ws/app/v1")) == 403
-    assert asyncio.run(connect("ws://eum2m.gizwits.com:8080/ws/app/v1")) == 403
+    # Not logged in yet: the emulator's WebSocket answers the ping with 1003, on both ports.
+    for url in (f"wss://{host}:8880/ws/app/v1", f"ws://{host}:8080/ws/app/v1"):
+        assert asyncio.run(exchange(url))["data"]["error_code"] == 1003
     entries = gizwits_server.journal(path="/ws/app/v1")
-    assert [(e.method, e.websocket, e.headers["host"]) for e in entries] == [
-        ("WEBSOCKET", True, "eusandbox.gizwits.com:8880"), ("WEBSOCKET", True, "eum2m.gizwits.com:8080")]
+    assert [(e.method, e.status, e.headers["host"]) for e in entries] == [
+        ("WEBSOCKET", 101, f"{host}:8880"), ("WEBSOCKET", 101, f"{host}:8080")]
 
 
 def test_httpx_sync_and_async_clients_are_redirected(gizwits_server: Emulator) -> None:

@@ -42,7 +42,8 @@ def _cache_key(cloud: Cloud, fixture: Fixture) -> str:
 
 
 def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None) -> None:
-    """Forget everything (state, faults, journal), put the clock back to real time, load ``fixture``.
+    """Forget everything (state, faults, journal, live WebSocket sessions), put the clock back to
+    real time, load ``fixture``.
 
     ``fixture`` defaults to the configured one; ``seed``, when given, becomes the
     configured seed.
@@ -70,6 +71,7 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
 
             cloud.restore(pickle.loads(cached))
         cloud.journal = Journal(cloud.config.journal_size)
+        cloud.sessions.reset()  # session faults and journaled frames (the sessions were closed)
 
 
 def seed(cloud: Cloud, fixture: Fixture) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from .history import History
 from .journal import Journal
 from .persist import Store
 from .scenario import Fixture, checked_document
+from .sessions import SessionRegistry
 from .simulation import Simulation
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class CloudPart(Protocol):
 
     def knows_error(self, code: int) -> bool:
         """True when ``code`` is in this cloud's error table (fault rules may answer it)."""
+
+    def state_replaced(self) -> None:
+        """The state was replaced (a reset, a restore): live wiring re-attaches to the new stores."""
 
 
 class DeviceDirectory:
@@ -84,6 +88,9 @@ class World:
         self.clock = clock or Clock()
         self.lock = threading.RLock()
         self.parts: dict[str, CloudPart] = {}
+        #: Live WebSocket sessions of every cloud: they outlive resets (which close them), like the listeners.
+        self.sessions = SessionRegistry(self.clock.now, heartbeat_timeout=config.ws_heartbeat_timeout,
+                                        journal_size=config.journal_size)
         self._build_core()
 
     def _build_core(self) -> None:
@@ -136,6 +143,11 @@ class World:
                 part.build(self)
             for part in self.parts.values():
                 part.load(document)
+            self._state_replaced()
+
+    def _state_replaced(self) -> None:
+        for part in self.parts.values():
+            part.state_replaced()
 
     def seed(self, fixture: Fixture) -> dict[str, Any]:
         """Add a scenario's content to the current state of every part; return the document."""
@@ -158,6 +170,7 @@ class World:
                     raise ValueError(f"unknown store {name!r} in snapshot")
                 self.stores[name].load(data)
             self.simulation.rebuild()
+            self._state_replaced()
 
     # -- time ----------------------------------------------------------------------------------------
     def now(self) -> float:

@@ -20,15 +20,20 @@ its lock), whether or not a server thread is answering at the same time::
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
+from httpx_ws import AsyncWebSocketSession, aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..admin import control
+from ..admin import websocket as sessions
 from ..admin.middleware import IN_PROCESS, ConnectionDropped
 from ..admin.timespec import TimeSpecError, parse_duration, parse_instant
 from ..app import create_app
@@ -36,11 +41,13 @@ from ..config import HEATZY_APP_ID, EmulatorConfig
 from ..core.faults import FaultRule
 from ..core.journal import Entry
 from ..core.outbox import Message
+from ..core.sessions import FrameRecord
 from ..ewelink.cloud.accounts import EwelinkAccount
 from ..ewelink.cloud.cloud import EwelinkCloud
 from ..ewelink.regions import API_HOSTS
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
+from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
 from .live import LiveServer
 from .redirect import ALL_HOSTS, Redirect
 from .tls import test_tls
@@ -49,8 +56,19 @@ from .tls import test_tls
 IN_PROCESS_URL = "https://euapi.gizwits.com"
 
 
-class EmulatorTransport(httpx.ASGITransport):
-    """ASGI transport into the emulator's app; a dropped connection becomes what a network client sees."""
+#: Where in-process WebSockets connect (the host heatzypy uses, the plain port).
+IN_PROCESS_WS_URL = f"http://eusandbox.gizwits.com:{WS_PORT}{WEBSOCKET_PATH}"
+
+
+def _settle(cloud: Cloud) -> None:
+    """Wait until the WebSocket pushes caused so far are written to live servers' sockets."""
+    if len(cloud.sessions):
+        cloud.sessions.flush()
+
+
+class EmulatorTransport(ASGIWebSocketTransport):
+    """ASGI transport into the emulator's app (HTTP, and WebSockets with ``httpx_ws.aconnect_ws``
+    once the client is entered); a dropped connection becomes what a network client sees."""
 
     def __init__(self, app: ASGIApp) -> None:
         async def in_process(scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,6 +125,7 @@ class ClockHandle:
         except TimeSpecError as error:
             raise ValueError(str(error)) from None
         control.set_clock(self._cloud, action, value)
+        _settle(self._cloud)  # pushes the clock caused reach live sessions before this returns
         return self.now()
 
 
@@ -124,10 +143,13 @@ class DeviceHandle:
         device takes its params: ``press(switch="on")``. Returns what changed."""
         if mode is not None:
             changes["mode"] = mode
-        return control.press(self._cloud, self.did, changes)
+        changed = control.press(self._cloud, self.did, changes)
+        _settle(self._cloud)
+        return changed
 
     def set_online(self, online: bool = True) -> None:
         control.set_online(self._cloud, self.did, online)
+        _settle(self._cloud)
 
     def online(self) -> None:
         self.set_online(True)
@@ -138,7 +160,13 @@ class DeviceHandle:
     def environment(self, **values: Any) -> dict[str, Any]:
         """``room_temp=``, ``outdoor_temp=``, ``window_open=``, ``humidity=``, ``presence=``; returns
         the reported values that changed at once."""
-        return control.set_environment(self._cloud, self.did, values)
+        changed = control.set_environment(self._cloud, self.did, values)
+        _settle(self._cloud)
+        return changed
+
+    def silence(self, silent: bool = True) -> None:
+        """WebSocket reads and writes to this device get no answer (and writes are lost)."""
+        sessions.silence(self._cloud, self.did, silent)
 
     def fault(self, kind: str, **options: Any) -> FaultRule:
         """A device-level fault on control: ``"not_delivered"`` (9021) or ``"offline"`` (9042)."""
@@ -225,6 +253,53 @@ class EwelinkHandle:
         return httpx.AsyncClient(transport=self._emulator.transport(), base_url=f"https://{host}", **options)
 
 
+class SessionsHandle:
+    """Live WebSocket sessions (``/ws/app/v1``) and their faults; ``session`` is an id (``"s1"``),
+    None for every session."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+
+    def __call__(self) -> list[dict[str, Any]]:
+        return self.sessions()
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """Live sessions: id, uid, p0_type, auto_subscribe, subscriptions, last_ping, ..."""
+        return sessions.sessions(self._cloud)
+
+    def close(self, session: str | None = None, code: int = 1000) -> list[str]:
+        """Close the socket (after the frames already queued); returns the ids closed."""
+        closed = sessions.close(self._cloud, session, code)
+        _settle(self._cloud)
+        return closed
+
+    def end(self, session: str | None = None) -> list[str]:
+        """1009 "M2M socket has closed, please login again!": logged out, the socket stays open."""
+        told = sessions.error(self._cloud, 1009, session)
+        _settle(self._cloud)
+        return told
+
+    def no_heartbeat(self, session: str | None = None) -> list[str]:
+        """1011 "No heartbeat!", then the socket is closed."""
+        told = sessions.error(self._cloud, 1011, session)
+        _settle(self._cloud)
+        return told
+
+    def silence(self, did: str, silent: bool = True) -> None:
+        sessions.silence(self._cloud, did, silent)
+
+    def delay(self, seconds: float, *, did: str | None = None, session: str | None = None) -> dict[str, Any]:
+        """Hold pushes ``seconds`` (real time) before writing them: all, about ``did``, or to ``session``."""
+        return sessions.delay(self._cloud, seconds, did, session)
+
+    def clear_faults(self) -> None:
+        sessions.clear_faults(self._cloud)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every frame queued so far is written (live servers); False on timeout."""
+        return self._cloud.sessions.flush(timeout)
+
+
 class Emulator:
     def __init__(self, fixture: str | Path | dict[str, Any] = "demo", *, seed: int = 1,
                  config: EmulatorConfig | None = None, **options: Any) -> None:
@@ -242,6 +317,8 @@ class Emulator:
         self.faults = FaultsHandle(self.cloud)
         #: The eWeLink cloud served beside the Gizwits one.
         self.ewelink = EwelinkHandle(self)
+        #: Live WebSocket sessions and their faults.
+        self.ws = SessionsHandle(self.cloud)
         self._servers: list[LiveServer] = []
         self.url: str | None = None
         self.tls_url: str | None = None
@@ -312,6 +389,18 @@ class Emulator:
             return httpx.AsyncClient(base_url=self.url, headers=headers, **options)
         return httpx.AsyncClient(transport=self.transport(), base_url=IN_PROCESS_URL, headers=headers, **options)
 
+    @contextlib.asynccontextmanager
+    async def websocket(self, **options: Any) -> AsyncIterator[AsyncWebSocketSession]:
+        """A WebSocket on ``/ws/app/v1`` (an ``httpx_ws`` session: ``send_json``, ``receive_json``):
+        to the live server's plain listener when started, in-process (no socket) otherwise."""
+        if self.url:
+            async with aconnect_ws(f"{self.url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}", **options) as ws:
+                yield ws
+            return
+        async with httpx.AsyncClient(transport=self.transport()) as client, \
+                aconnect_ws(IN_PROCESS_WS_URL, client, **options) as ws:
+            yield ws
+
     # -- state ---------------------------------------------------------------------------------
     def reset(self, fixture: str | Path | dict[str, Any] | None = None, *, seed: int | None = None) -> None:
         """Back to the fixture (default: the one this emulator was made with), no faults, an empty
@@ -331,7 +420,9 @@ class Emulator:
     def account(self, *products: str | dict[str, Any], email: str | None = None, password: str | None = None,
                 appid: str = HEATZY_APP_ID) -> Account:
         """A new user with ``products`` bound: ``emu.account("Pilote2", "Glow_Simple")``."""
-        return create_account(self.cloud, list(products), email=email, password=password, appid=appid)
+        account = create_account(self.cloud, list(products), email=email, password=password, appid=appid)
+        _settle(self.cloud)
+        return account
 
     def device(self, did: str) -> DeviceHandle:
         return DeviceHandle(self.cloud, did)
@@ -344,10 +435,26 @@ class Emulator:
 
     # -- observing -----------------------------------------------------------------------------
     def journal(self, *, method: str | None = None, path: str | None = None, did: str | None = None,
-                status: int | None = None, emulated: bool | None = None) -> list[Entry]:
-        """Requests received, oldest first; ``path`` is a glob (``/app/control/*``)."""
+                status: int | None = None, emulated: bool | None = None, cmd: str | None = None,
+                **frame_criteria: Any) -> list[Entry] | list[FrameRecord]:
+        """Requests received, oldest first; ``path`` is a glob (``/app/control/*``).
+
+        With ``cmd`` (a glob: ``"c2s_write"``, ``"s2c_*"``, ``"*"``), WebSocket frames instead, as
+        :meth:`frames` gives them (``did``, ``session``, ``direction``, ``understood`` filter them)."""
+        if cmd is not None:
+            return self.frames(cmd=cmd, did=did, **frame_criteria)
         with self.cloud.lock:
             return self.cloud.journal.find(method=method, path=path, did=did, status=status, emulated=emulated)
+
+    def frames(self, *, cmd: str | None = None, did: str | None = None, session: str | None = None,
+               direction: str | None = None, understood: bool | None = None) -> list[FrameRecord]:
+        """WebSocket frames both ways, oldest first (``direction`` "in": from clients); login tokens redacted."""
+        return sessions.frames(self.cloud, cmd=cmd, did=did, session=session, direction=direction,
+                               understood=understood)
+
+    def ws_sessions(self) -> list[dict[str, Any]]:
+        """Live WebSocket sessions: id, uid, subscriptions, last_ping, ... (see :class:`SessionsHandle`)."""
+        return self.ws.sessions()
 
     def count(self, **criteria: Any) -> int:
         """How many requests match (same criteria as :meth:`journal`)."""
@@ -356,6 +463,7 @@ class Emulator:
     def clear_journal(self) -> None:
         with self.cloud.lock:
             self.cloud.journal.clear()
+            self.cloud.sessions.frames.clear()
 
     def outbox(self, *, kind: str | None = None, to: str | None = None) -> list[Message]:
         """Mails and SMS the cloud sent."""

@@ -16,7 +16,8 @@ Fixtures:
 The marker ``@pytest.mark.gizwits(fixture="demo", seed=1, strict=False)`` chooses the
 fixture and seed a test starts from; with ``strict=True`` (or the ini option
 ``gizwits_strict = true``) a test fails at teardown when its client made requests the
-emulator has no route for, and the failure lists them.
+emulator has no route for, or sent WebSocket frames it did not understand, and the
+failure lists them.
 
 Nothing heavy is imported until a test asks for one of these fixtures.
 """
@@ -74,16 +75,30 @@ def settings(request: pytest.FixtureRequest) -> Settings:
                     strict=bool(options.get("strict", base.strict)))
 
 
+def _listing(lines: list[str], heading: str, hint: str) -> str:
+    more = f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ""
+    return f"strict gizwits emulator: {heading}:\n" + "\n".join(lines[:20]) + more + "\n" + hint
+
+
 def strict_failures(emulator: Emulator) -> str | None:
-    """What to tell the user when the client hit routes the emulator does not emulate."""
+    """What to tell the user when the client hit routes the emulator does not emulate, or sent
+    WebSocket frames it did not understand."""
     missed = emulator.journal(emulated=False)
-    if not missed:
-        return None
-    lines = [f"  {e.method} {e.path}{'?' + e.query if e.query else ''} -> {e.status}" for e in missed[:20]]
-    more = f"\n  ... and {len(missed) - 20} more" if len(missed) > 20 else ""
-    return (f"strict gizwits emulator: the client made {len(missed)} request(s) the emulator does not emulate "
-            "(answered 9999, 'not an emulated route'):\n" + "\n".join(lines) + more +
-            "\nCheck the method and path against the Gizwits API, or drop strict=True if this is intended.")
+    frames = emulator.frames(direction="in", understood=False)
+    parts = []
+    if missed:
+        parts.append(_listing(
+            [f"  {e.method} {e.path}{'?' + e.query if e.query else ''} -> {e.status}" for e in missed],
+            f"the client made {len(missed)} request(s) the emulator does not emulate "
+            "(answered 9999, 'not an emulated route')",
+            "Check the method and path against the Gizwits API, or drop strict=True if this is intended."))
+    if frames:
+        parts.append(_listing(
+            [f"  {f.session} {str(f.frame)[:120]} -> {f.note}" for f in frames],
+            f"the client sent {len(frames)} WebSocket frame(s) the emulator did not understand "
+            "(answered s2c_invalid_msg)",
+            "Check them against docs/websocket.md, or drop strict=True if this is intended."))
+    return "\n".join(parts) or None
 
 
 def _use(emulator: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:

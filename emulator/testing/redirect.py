@@ -1,17 +1,20 @@
 """Host redirection: unmodified clients that call the real Gizwits or CoolKit hosts reach a live emulator.
 
 While a :class:`Redirect` is active, every new client of these libraries sends what it
-addresses to ``euapi.gizwits.com``, ``usapi.gizwits.com``, ``api.gizwits.com``,
-``eusandbox.gizwits.com`` or ``eum2m.gizwits.com``, or to a CoolKit host (the regions' API
-and dispatch hosts, the global host, the WebSocket domains dispatch answers; the list is
-:data:`emulator.ewelink.regions.HOSTS`), to the emulator instead:
+addresses to a Gizwits host (the API hosts ``euapi``/``usapi``/``api.gizwits.com`` and the
+WebSocket hosts ``eusandbox``/``eum2m``/``m2m``/``sandbox``/``usm2m.gizwits.com``, listed once
+in :mod:`emulator.gizwits.hosts`) or to a CoolKit host (the regions' API and dispatch hosts,
+the global host, the WebSocket domains dispatch answers, listed once in
+:mod:`emulator.ewelink.regions`) to the emulator instead:
 
 - aiohttp: new ``TCPConnector`` objects get a resolver that answers those names with the
   emulator's address *and port* (the URL, the ``Host`` header and the TLS server name are
   untouched, as with a DNS override), and an SSL context that trusts the test authority;
 - httpx: new ``Client``/``AsyncClient`` objects get transport mounts for those hosts that
   send to the emulator;
-- requests: new ``Session`` objects get an adapter mounted for those hosts.
+- requests: new ``Session`` objects get an adapter mounted for those hosts;
+- websockets (its asyncio client, ``websockets.connect``): new connections to those hosts
+  go to the emulator's address and port, the URI, ``Host`` and TLS server name untouched.
 
 Ports: the TLS ports of the real clouds (443 for HTTPS, 8880 for Gizwits' WSS, 8080 on the
 CoolKit WebSocket domains) go to the emulator's TLS listener, every other port (80, Gizwits'
@@ -31,9 +34,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..ewelink.regions import TLS_8080_HOSTS
-from .tls import EWELINK_HOSTS, GIZWITS_HOSTS, TestTLS
+from ..gizwits.hosts import GIZWITS_HOSTS, TLS_PORTS
+from .tls import EWELINK_HOSTS, TestTLS
 
-TLS_PORTS = frozenset({443, 8880})
 #: Hosts whose port 8080 is TLS too (the CoolKit WebSocket domains).
 TLS_8080 = frozenset(TLS_8080_HOSTS)
 LOOPBACK = "127.0.0.1"
@@ -69,7 +72,7 @@ class Redirect:
         self._undo.append(lambda: setattr(owner, name, original))
 
     def start(self) -> Redirect:
-        for patcher in (self._patch_aiohttp, self._patch_httpx, self._patch_requests):
+        for patcher in (self._patch_aiohttp, self._patch_httpx, self._patch_requests, self._patch_websockets):
             try:
                 patcher()
             except ImportError:
@@ -138,6 +141,26 @@ class Redirect:
                 session.mount(f"http://{host}", adapter)
 
         self._patch(requests.Session, "__init__", init)
+
+    # -- websockets ----------------------------------------------------------------------------
+    def _patch_websockets(self) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.uri import parse_uri
+
+        redirect = self
+        original = connect.__init__
+
+        def init(connection: Any, uri: str, *args: Any, **kwargs: Any) -> None:
+            target = parse_uri(uri)
+            if redirect.handles(target.host) and kwargs.get("sock") is None:
+                kwargs.setdefault("host", LOOPBACK)
+                kwargs.setdefault("port", redirect.port_for(target.port, secure=target.secure, host=target.host))
+                kwargs.setdefault("proxy", None)
+                if target.secure and kwargs.get("ssl", True) is True and redirect.tls is not None:
+                    kwargs["ssl"] = redirect.tls.client_context()
+            original(connection, uri, *args, **kwargs)
+
+        self._patch(connect, "__init__", init)
 
     def rewrite(self, url: str) -> tuple[str, str]:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""

@@ -19,10 +19,8 @@ from functools import cached_property
 from pathlib import Path
 
 from ..ewelink.regions import HOSTS as EWELINK_HOSTS
+from ..gizwits.hosts import GIZWITS_HOSTS
 
-#: The hosts of the real cloud that unmodified clients hard-code.
-GIZWITS_HOSTS = ("euapi.gizwits.com", "usapi.gizwits.com", "api.gizwits.com",
-                 "eusandbox.gizwits.com", "eum2m.gizwits.com")
 _LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 __all__ = ["EWELINK_HOSTS", "GIZWITS_HOSTS", "TestTLS", "test_tls"]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import clock, ewelink, faults, observe, state, world
+from . import clock, ewelink, faults, observe, sessions, state, world
 from .spec import build_admin_document, operation
 
 #: Every module that contributes admin routes.
-MODULES = (state, clock, world, faults, observe, ewelink)
+MODULES = (state, clock, world, faults, observe, sessions, ewelink)
 
 
 def document() -> dict[str, Any]:
@@ -25,6 +25,23 @@ async def openapi(request: Request) -> JSONResponse:
     return JSONResponse(document())
 
 
+def settling(route: Route) -> Route:
+    """The same route, answering only once the WebSocket pushes its call caused are written
+    (a clock advance, a press: the client has its ``s2c_noti`` when the admin call returns)."""
+    inner = route.endpoint
+
+    async def answer_after_pushes(request: Request) -> Response:
+        response: Response = await inner(request)
+        registry = request.app.state.cloud.sessions
+        if len(registry):
+            await registry.settled()
+        return response
+
+    answer_after_pushes.__name__ = getattr(inner, "__name__", "route")
+    return Route(route.path, answer_after_pushes, methods=sorted(route.methods or ()), name=route.name)
+
+
 def routes() -> list[BaseRoute]:
-    return [*(route for module in MODULES for route in module.ROUTES),
+    found = [route for module in MODULES for route in module.ROUTES]
+    return [*(settling(r) if isinstance(r, Route) and r.methods and "GET" not in r.methods else r for r in found),
             Route("/openapi.json", openapi, methods=["GET"])]

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from ...gizwits.api.http import Call, endpoint
 from ...gizwits.errors import form_invalid
-from .. import control
+from .. import control, websocket
 from .spec import json_body, operation, parameter
 
 
@@ -23,9 +23,22 @@ def journal_criteria(call: Call) -> dict[str, Any]:
     }
 
 
+def frame_criteria(call: Call) -> dict[str, Any]:
+    """With ``cmd`` (a glob; ``*`` for all), the journal lists WebSocket frames instead of requests."""
+    understood = call.query_str("understood")
+    if understood not in (None, "true", "false", "1", "0"):
+        raise form_invalid("understood must be true or false")
+    return {"cmd": call.query_str("cmd"), "did": call.query_str("did"), "session": call.query_str("session"),
+            "direction": call.query_str("direction"),
+            "understood": None if understood is None else understood in ("true", "1")}
+
+
 @endpoint(auth="none")
 def journal(call: Call) -> Any:
     limit = call.query_int("limit", None, minimum=1)
+    if call.query_str("cmd") is not None:
+        frames = websocket.frames(call.cloud, **frame_criteria(call))
+        return [f.as_dict() for f in (frames[-limit:] if limit is not None else frames)]
     entries = call.cloud.journal.find(**journal_criteria(call))
     if limit is not None:
         entries = entries[-limit:]
@@ -40,6 +53,7 @@ def journal_count(call: Call) -> Any:
 @endpoint(auth="none")
 def clear_journal(call: Call) -> Any:
     call.cloud.journal.clear()
+    call.cloud.sessions.frames.clear()
     return {}
 
 
@@ -69,6 +83,13 @@ _FILTERS = [
     parameter("status", "query", {"type": "integer"}, "HTTP status answered"),
     parameter("emulated", "query", {"type": "boolean"}, "false: requests that reached no emulated route"),
 ]
+_FRAME_FILTERS = [
+    parameter("cmd", "query", {"type": "string"},
+              "WebSocket frames instead of requests: a glob on the frame's cmd (c2s_*, s2c_noti; * for all)"),
+    parameter("session", "query", {"type": "string"}, "frames of one WebSocket session (s1, ...)"),
+    parameter("direction", "query", {"enum": ["in", "out"]}, "frames: in (client to cloud) or out"),
+    parameter("understood", "query", {"type": "boolean"}, "frames: false for those the emulator did not understand"),
+]
 _ENTRIES = {"type": "array", "items": {"type": "object", "properties": {
     "id": {"type": "integer"}, "at": {"type": "number"}, "method": {"type": "string"}, "path": {"type": "string"},
     "query": {"type": "string"}, "headers": {"type": "object"}, "body": {},
@@ -77,12 +98,21 @@ _ENTRIES = {"type": "array", "items": {"type": "object", "properties": {
     "dids": {"type": "array"}, "client": {"type": "string"}, "faults": {"type": "array"},
     "websocket": {"type": "boolean"}, "emulated": {"type": "boolean"}}}}
 
+_FRAMES = {"type": "array", "items": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "at": {"type": "number"}, "session": {"type": "string"},
+    "direction": {"enum": ["in", "out"]}, "cmd": {"type": ["string", "null"]}, "did": {"type": ["string", "null"]},
+    "frame": {}, "understood": {"type": "boolean"}, "note": {"type": ["string", "null"]}}}}
+
 SPEC: dict[str, dict[str, Any]] = {
     "/journal": {
-        "get": operation("Requests received, oldest first (secrets in headers redacted)",
-                         parameters=[*_FILTERS, parameter("limit", "query", {"type": "integer"}, "the last N")],
-                         responses={"200": json_body("Journal entries", _ENTRIES)}),
-        "delete": operation("Clear the journal"),
+        "get": operation("Requests received, oldest first (secrets in headers redacted); with cmd, WebSocket "
+                         "frames both ways (login tokens redacted)",
+                         "With cmd the entries are frames: id, at, session, direction, cmd, did, frame, "
+                         "understood, note. did filters both kinds.",
+                         parameters=[*_FILTERS, *_FRAME_FILTERS,
+                                     parameter("limit", "query", {"type": "integer"}, "the last N")],
+                         responses={"200": json_body("Journal entries (or frames)", {"oneOf": [_ENTRIES, _FRAMES]})}),
+        "delete": operation("Clear the journal (requests and frames)"),
     },
     "/journal/count": {"get": operation("How many requests match", parameters=_FILTERS, responses={
         "200": json_body("The count", {"type": "object", "properties": {"count": {"type": "integer"}}})})},

@@ -84,6 +84,9 @@ class EwelinkCloud:
     def knows_error(code: int) -> bool:
         return code in ERRORS
 
+    def state_replaced(self) -> None:
+        """Nothing live to re-attach yet (the eWeLink WebSocket will subscribe here)."""
+
     def _logs_operations(self, deviceid: str) -> bool:
         thing = self.things.get(deviceid)
         return thing is not None and thing.settings.get("opsHistory", 1) == 1

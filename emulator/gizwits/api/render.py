@@ -12,8 +12,7 @@ from typing import Any
 
 from ..cloud.sharing.bindings import Binding
 from ..devices import Device
-
-WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
+from ..hosts import MQTT_PORT, MQTTS_PORT, WS_PORT, WSS_PORT
 
 # -- schemas (OpenAPI) of what the functions below render ------------------------------------
 #: One device as ``GET /app/bindings`` lists it; field set and types from the real cloud's captures.
@@ -148,6 +147,17 @@ def device_details(device: Device, binding: Binding) -> dict[str, Any]:
     }
 
 
+#: ``devdata/{did}/latest`` gives "the device's last report within 24 hours" (seed 001, line 1072).
+LATEST_WINDOW = 24 * 3600
+
+
 def devdata(device: Device, now: float) -> dict[str, Any]:
-    """The body of ``GET /app/devdata/{did}/latest``."""
+    """The body of ``GET /app/devdata/{did}/latest``.
+
+    A device whose last report is older than :data:`LATEST_WINDOW` (in practice: offline for more
+    than a day) has no latest data: ``updated_at`` 0 and no attributes, as pyGizwits saw the real
+    cloud answer for a device offline for long. An online device reports, so it is never stale.
+    """
+    if not device.online and now - device.updated_at > LATEST_WINDOW:
+        return {"did": device.did, "updated_at": 0, "attr": {}}
     return {"did": device.did, "updated_at": int(device.updated_at), "attr": device.read(now)}

@@ -14,6 +14,7 @@ themselves. The world's lock guards the whole state.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ...config import EmulatorConfig
@@ -28,6 +29,7 @@ from ...core.outbox import Outbox
 from ...core.persist import Store
 from ...core.randomness import RandomStates
 from ...core.scenario import Fixture
+from ...core.sessions import SessionRegistry
 from ...core.simulation import Simulation
 from ...core.world import World
 from ..devices import Device, p0
@@ -61,8 +63,21 @@ class Cloud:
     def __init__(self, config: EmulatorConfig | None = None, clock: Clock | None = None, *,
                  world: World | None = None) -> None:
         self.catalog: Catalog = load_catalog()
+        self._replaced: list[Callable[[Cloud], None]] = []
         self.world = world if world is not None else World(config or EmulatorConfig(), clock)
         self.world.attach(self)
+
+    def on_state_replaced(self, hook: Callable[[Cloud], None]) -> None:
+        """Call ``hook(cloud)`` now and after every :meth:`reset` and :meth:`restore`: live wiring
+        that is not state (push channels) attaches itself to the new stores there. Once per hook."""
+        if hook not in self._replaced:
+            self._replaced.append(hook)
+            hook(self)
+
+    def state_replaced(self) -> None:
+        """The world replaced the state (a reset, a restore): the hooks attach to the new stores."""
+        for hook in self._replaced:
+            hook(self)
 
     # -- the world's pieces, seen from this cloud ---------------------------------------------------
     @property
@@ -112,6 +127,11 @@ class Cloud:
     @property
     def stores(self) -> dict[str, Store]:
         return self.world.stores
+
+    @property
+    def sessions(self) -> SessionRegistry:
+        """Live WebSocket sessions: the world's, they outlive resets (which close them)."""
+        return self.world.sessions
 
     # -- the world's part -------------------------------------------------------------------------
     def build(self, world: World) -> None:

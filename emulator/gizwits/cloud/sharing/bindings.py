@@ -18,7 +18,7 @@ says 0 (the default) does not make the binder owner, and the real Heatzy capture
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +42,18 @@ class Binding:
     dev_label: list[str] = field(default_factory=list)
 
 
+#: Told ``(uid, did, bound)`` when a binding appears or goes (push channels watch this).
+Watcher = Callable[[str, str, bool], None]
+
+
 class BindingStore:
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], Binding] = {}
+        self.watchers: list[Watcher] = []
+
+    def _tell(self, uid: str, did: str, bound: bool) -> None:
+        for watcher in self.watchers:
+            watcher(uid, did, bound)
 
     def __iter__(self) -> Iterator[Binding]:
         return iter(self._by_key.values())
@@ -86,6 +95,7 @@ class BindingStore:
             role = self.role_for_new_binder(did, sharing=sharing, set_owner=set_owner)
         binding = Binding(uid, did, role, now, dev_alias=dev_alias, remark=remark)
         self._by_key[(uid, did)] = binding
+        self._tell(uid, did, True)
         return binding
 
     def unbind(self, uid: str, did: str) -> list[Binding]:
@@ -101,6 +111,8 @@ class BindingStore:
         elif binding.role == OWNER:
             for guest in self.guests_of(did):
                 removed.append(self._by_key.pop((guest.uid, did)))
+        for gone in removed:
+            self._tell(gone.uid, did, False)
         return removed
 
     def share_from(self, uid: str, did: str) -> None:
@@ -125,3 +137,4 @@ class BindingStore:
     def drop_device(self, did: str) -> None:
         for key in [k for k in self._by_key if k[1] == did]:
             del self._by_key[key]
+            self._tell(key[0], did, False)
