@@ -69,7 +69,7 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
         else:
             import pickle
 
-            cloud.restore(pickle.loads(cached))
+            cloud.restore(pickle.loads(cached), private=True)  # a fresh copy: stores keep it
         cloud.journal = Journal(cloud.config.journal_size)
         cloud.sessions.reset()  # session faults and journaled frames (the sessions were closed)
 

@@ -14,6 +14,7 @@ on them, in the order the parts were attached.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,7 +26,7 @@ from .events import EventQueue
 from .faults import FaultRules
 from .history import History
 from .journal import Journal
-from .persist import Store
+from .persist import Store, adopting
 from .scenario import Fixture, checked_document
 from .sessions import SessionRegistry
 from .simulation import Simulation
@@ -162,9 +163,10 @@ class World:
         with self.lock:
             return {"format": 1, "taken_at": self.now(), "stores": {n: s.dump() for n, s in self.stores.items()}}
 
-    def restore(self, document: dict[str, Any]) -> None:
-        """Put back a :meth:`snapshot`. The clock is left as it is."""
-        with self.lock:
+    def restore(self, document: dict[str, Any], *, private: bool = False) -> None:
+        """Put back a :meth:`snapshot`. The clock is left as it is. ``private``: the document is the
+        caller's own copy, which the stores may keep (see :func:`emulator.core.persist.adopting`)."""
+        with self.lock, adopting() if private else contextlib.nullcontext():
             for name, data in document["stores"].items():
                 if name not in self.stores:
                     raise ValueError(f"unknown store {name!r} in snapshot")

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.device import copy_json
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 
 
 @dataclass
@@ -37,5 +36,5 @@ class AppRegistry:
         return rows(self._apps.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._apps = {app.appid: app for app in from_rows(App, data)}

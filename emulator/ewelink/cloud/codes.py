@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.device import copy_json
 from ...core.outbox import Message, Outbox
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 from ..errors import EwelinkError
 from .ids import EwelinkIds
 
@@ -65,5 +64,5 @@ class CodeStore:
         return rows(self._codes.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._codes = {self._key(c.to, c.type): c for c in from_rows(Code, data)}

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.device import copy_json
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 from ..errors import EwelinkError, bad_params
 from .ids import EwelinkIds
 
@@ -160,6 +159,6 @@ class HomeStore:
         return {"homes": rows(self._homes.values()), "placements": rows(self._placements.values())}
 
     def load(self, data: dict[str, Any]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._homes = {h.id: h for h in from_rows(Home, data["homes"])}
         self._placements = {(p.apikey, p.kind, p.id): p for p in from_rows(Placement, data["placements"])}

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.device import copy_json
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 from .ids import EwelinkIds
 
 SHARE, CANCEL_SHARE = "shareNotify_v2", "cancelShareNotify_v2"
@@ -54,5 +53,5 @@ class NoticeStore:
         return rows(self._notices)
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._notices = from_rows(Notice, data)

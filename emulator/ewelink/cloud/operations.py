@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...core.changes import Change, ChangeFeed
-from ...core.device import copy_json
+from ...core.persist import owned
 from ..devices.device import READING
 
 KEEP = 1000
@@ -69,5 +69,5 @@ class OperationLog:
         return {k: [dict(log) for log in v] for k, v in self._logs.items() if v}
 
     def load(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._logs = defaultdict(list, {k: [dict(log) for log in v] for k, v in data.items()})

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.device import copy_json
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 from ..devices import FAMILIES, EwelinkDevice
 from ..errors import EwelinkError
 from .ids import EwelinkIds
@@ -93,7 +92,7 @@ class DeviceRegistry:
         return [device.dump() for device in self._devices.values()]
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._devices = {}
         for item in data:
             device = EwelinkDevice(family=FAMILIES[item["uiid"]], **item)
@@ -175,6 +174,6 @@ class ThingStore:
         return {"things": rows(self._things.values()), "groups": rows(self._groups.values())}
 
     def load(self, data: dict[str, Any]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._things = {t.deviceid: t for t in from_rows(Thing, data["things"])}
         self._groups = {g.id: g for g in from_rows(Group, data["groups"])}

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.device import copy_json
-from ...core.persist import from_rows, rows
+from ...core.persist import from_rows, owned, rows
 from ..errors import EwelinkError
 from .ids import EwelinkIds
 
@@ -146,6 +145,6 @@ class AccountStore:
         return {"accounts": rows(self._accounts.values()), "tokens": rows(self._tokens.values())}
 
     def load(self, data: dict[str, Any]) -> None:
-        data = copy_json(data)  # the snapshot stays as it was, whatever the state does next
+        data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._accounts = {a.apikey: a for a in from_rows(Account, data["accounts"])}
         self._tokens = {t.at: t for t in from_rows(Token, data["tokens"])}

@@ -183,9 +183,9 @@ class Cloud:
         """The whole state (every cloud of the world) as one JSON-able document."""
         return self.world.snapshot()
 
-    def restore(self, document: dict[str, Any]) -> None:
-        """Put back a :meth:`snapshot`. The clock is left as it is."""
-        self.world.restore(document)
+    def restore(self, document: dict[str, Any], *, private: bool = False) -> None:
+        """Put back a :meth:`snapshot`. The clock is left as it is (``private``: see ``World.restore``)."""
+        self.world.restore(document, private=private)
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
