@@ -27,6 +27,7 @@ from ..gizwits.devices.datapoints import InvalidValue
 from ..gizwits.devices.program import SLOTS_PER_DAY, slot_mode
 from ..gizwits.errors import ApiError, form_invalid
 from . import ewelink
+from .environment import check_environment
 from .timespec import TimeSpecError, parse_duration, parse_instant
 
 Fixture = str | Path | dict[str, Any]
@@ -192,13 +193,7 @@ def set_environment(cloud: Cloud, did: str, values: dict[str, Any]) -> dict[str,
     """Change the world around ``did``; return the reported values that changed at once."""
     if ewelink.owns(cloud.world, did):
         return ewelink.set_environment(cloud.world, did, values)
-    unknown = sorted(set(values) - set(ENVIRONMENT))
-    if unknown or not values:
-        raise form_invalid(f"environment takes {sorted(ENVIRONMENT)}, got {sorted(values)}")
-    for name, value in values.items():
-        kinds = ENVIRONMENT[name]
-        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-            raise form_invalid(f"{name} must be {'a boolean' if bool in kinds else 'a number'}")
+    check_environment(values, ENVIRONMENT, "environment")
     with cloud.lock:
         cloud.sync()
         return cloud.set_environment(cloud.devices.require(did), **values)

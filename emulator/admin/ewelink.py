@@ -13,6 +13,7 @@ from ..ewelink.cloud.cloud import EwelinkCloud
 from ..ewelink.devices import EwelinkDevice, ParamError
 from ..ewelink.errors import EwelinkError
 from ..gizwits.errors import ApiError, form_invalid
+from .environment import check_environment
 
 
 def cloud_of(world: World) -> EwelinkCloud:
@@ -97,14 +98,7 @@ def set_online(world: World, did: str, online: bool) -> None:
 def set_environment(world: World, did: str, values: dict[str, Any]) -> dict[str, Any]:
     cloud = cloud_of(world)
     device = cloud.device(did)
-    keys = device.family.environment_keys
-    unknown = sorted(set(values) - set(keys))
-    if unknown or not values:
-        raise form_invalid(f"the environment of a UIID {device.uiid} device takes {sorted(keys)}, got {sorted(values)}")
-    for name, value in values.items():
-        kinds = keys[name]
-        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-            raise form_invalid(f"{name} must be {'a boolean' if bool in kinds else 'a number'}")
+    check_environment(values, device.family.environment_keys, f"the environment of a UIID {device.uiid} device")
     with world.lock:
         world.sync()
         return cloud.set_environment(device, values)
