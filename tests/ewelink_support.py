@@ -98,9 +98,13 @@ class Ewe:
 
 
 def frozen_cloud(at: float = MONDAY_7AM_PARIS, fixture: str = "demo") -> Cloud:
+    """Both clouds in one world on a frozen clock (the app attaches the eWeLink part too; here it is
+    attached at once, so a test can use it before making the app)."""
     clock = Clock()
     clock.freeze(at)
-    return Cloud(EmulatorConfig(seed=1, fixture=fixture), clock=clock)
+    cloud = Cloud(EmulatorConfig(seed=1, fixture=fixture), clock=clock)
+    EwelinkCloud(cloud.world)
+    return cloud
 
 
 def ewelink_of(cloud: Cloud) -> EwelinkCloud:

@@ -21,6 +21,7 @@ from typing import Any
 from ...core.faults import RequestInfo, identities
 from ...core.outbox import Outbox
 from ...core.randomness import RandomStates
+from ...core.scenario import ScenarioError
 from ...core.world import World
 from ..devices import EwelinkDevice, ParamError
 from ..errors import ERRORS, EwelinkError, bad_params
@@ -78,7 +79,10 @@ class EwelinkCloud:
     def load(self, document: dict[str, Any]) -> None:
         from .scenario import load_scenario
 
-        load_scenario(self, document.get("ewelink") or {})
+        try:
+            load_scenario(self, document.get("ewelink") or {})
+        except (EwelinkError, ParamError) as error:  # a duplicate account, bad params: the scenario is wrong
+            raise ScenarioError(f"the ewelink part of the scenario: {error}") from None
 
     @staticmethod
     def knows_error(code: int) -> bool:
