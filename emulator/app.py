@@ -21,6 +21,7 @@ from .admin import install as install_control_plane
 from .admin.middleware import NOT_EMULATED_HEADER, surface_for
 from .config import EmulatorConfig
 from .ewelink.api import routes as ewelink_routes
+from .ewelink.api.docs import OPENAPI_PATH
 from .ewelink.api.surface import EwelinkSurface
 from .ewelink.cloud.cloud import EwelinkCloud
 from .ewelink.errors import EwelinkError
@@ -92,6 +93,8 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     #: Each cloud's HTTP side for the control plane, the first claiming a path answers it.
     app.state.surfaces = [EwelinkSurface(ewelink), GizwitsSurface(cloud)]
     app.state.config = config
+    #: The other documents the /docs page offers beside the Gizwits one.
+    app.state.documents = [("eWeLink API v2", OPENAPI_PATH)]
     protocol_for(cloud)  # pushes follow the cloud's changes from now on
     install_control_plane(app, config)
     return app
