@@ -119,3 +119,15 @@ def test_the_pytest_fixture(pytester: Any) -> None:
     """)
     result = pytester.runpytest("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_an_inline_fixture_loads_both_clouds_and_resets_to_both() -> None:
+    fixture = {"format": 1, "ewelink": {"apps": [{"appid": "a1", "secret": "s1"}],
+                                         "accounts": [{"ref": "x", "email": "x@x.test", "password": "pw"}],
+                                         "devices": [{"uiid": 1, "owner": "x", "deviceid": "1000c0ffee"}]}}
+    emu = Emulator(fixture)
+    assert [d["deviceid"] for d in emu.ewelink.devices()] == ["1000c0ffee"]
+    emu.ewelink.account(4)
+    assert len(emu.ewelink.devices()) == 2
+    emu.reset()
+    assert [d["deviceid"] for d in emu.ewelink.devices()] == ["1000c0ffee"]

@@ -39,7 +39,9 @@ _CACHE: weakref.WeakKeyDictionary[Cloud, dict[str, bytes]] = weakref.WeakKeyDict
 def _cache_key(cloud: Cloud, fixture: Fixture) -> str:
     config = cloud.config
     name = json.dumps(fixture, sort_keys=True) if isinstance(fixture, dict) else str(fixture)
-    return json.dumps([name, config.seed, config.token_ttl, sorted(config.apps.items())])
+    # The clouds of the world are part of the key: a snapshot taken before a cloud was attached
+    # lacks that cloud's stores.
+    return json.dumps([name, config.seed, config.token_ttl, sorted(config.apps.items()), sorted(cloud.world.parts)])
 
 
 def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None) -> None:

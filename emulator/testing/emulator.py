@@ -310,9 +310,9 @@ class Emulator:
         self.config = base.with_changes(seed=seed, fixture=named, **options)
         self.cloud = Cloud(self.config)
         self._fixture = fixture
+        self.app = create_app(self.config, self.cloud)  # every cloud attached before the fixture is loaded
         if isinstance(fixture, dict):
             control.reset(self.cloud, fixture)
-        self.app = create_app(self.config, self.cloud)
         self.clock = ClockHandle(self.cloud)
         self.faults = FaultsHandle(self.cloud)
         #: The eWeLink cloud served beside the Gizwits one.
