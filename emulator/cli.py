@@ -12,7 +12,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from .admin.access import ADMIN_PREFIX, exposure_problem
+from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .gizwits.cloud.cloud import Cloud
@@ -59,6 +59,7 @@ def banner(cloud: Cloud, base_url: str) -> str:
     if cloud.config.admin:
         guarded = " (needs X-Emulator-Admin-Token)" if cloud.config.admin_token else ""
         lines.append(f"  admin API        {base_url}{ADMIN_PREFIX}/openapi.json{guarded}")
+        lines.append(f"  dashboard        {base_url}{DASHBOARD_PATH}   (open it in a browser)")
     lines.append(f"  WebSocket        {base_url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}")
     document = scenario_document(cloud.config.fixture)
     accounts = [u for u in document.get("users", []) if u.get("password")]

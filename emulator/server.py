@@ -7,6 +7,9 @@ server starts; both servers are then handed that socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
+import signal
 import socket
 import threading
 from collections.abc import Awaitable, Callable
@@ -14,6 +17,21 @@ from collections.abc import Awaitable, Callable
 from starlette.applications import Starlette
 
 SERVERS = ("uvicorn", "hypercorn")
+
+
+#: Seconds a stopping server waits for its long-lived answers to end once told to.
+STOP_GRACE = 2.0
+
+
+async def announce_stop(app: Starlette) -> None:
+    """The server is about to stop: long-lived answers (the admin event stream) end now, instead
+    of holding the shutdown until the server stops waiting for them (for ever, under uvicorn).
+    Waits until they have ended (at most :data:`STOP_GRACE` seconds)."""
+    hooks = getattr(getattr(app, "state", None), "on_stopping", ())
+    waits = [result for hook in hooks if inspect.isawaitable(result := hook())]
+    if waits:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*waits), STOP_GRACE)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -33,9 +51,14 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
     """``certfile``: a PEM file with the private key and certificate chain, to serve TLS."""
     import uvicorn
 
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await announce_stop(app)
+            await super().shutdown(sockets)
+
     config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
                             ssl_certfile=certfile)
-    server = uvicorn.Server(config)
+    server = Server(config)
     task = asyncio.ensure_future(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
@@ -55,11 +78,20 @@ async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str
     config.accesslog = None
     if certfile:
         config.certfile = config.keyfile = certfile
+    loop = asyncio.get_running_loop()
     if started:
-        asyncio.get_running_loop().call_soon(started)
-    # Hypercorn installs signal handlers unless given a shutdown trigger, and signal
-    # handlers only work in the main thread: in another thread, stop by cancelling.
-    trigger = None if threading.current_thread() is threading.main_thread() else asyncio.Event().wait
+        loop.call_soon(started)
+    # Signal handlers only work in the main thread (as hypercorn's own, which it installs when
+    # given no trigger); in another thread, stop by cancelling.
+    stop = asyncio.Event()
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM"):
+            loop.add_signal_handler(getattr(signal, name), stop.set)
+
+    async def trigger() -> None:
+        await stop.wait()
+        await announce_stop(app)
+
     await serve(app, config, shutdown_trigger=trigger)  # type: ignore[arg-type]
 
 

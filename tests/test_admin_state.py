@@ -137,5 +137,6 @@ def test_admin_openapi_document_lists_every_admin_route(client: TestClient) -> N
     for route in client.app.router.routes:
         if getattr(route, "path", None) == "/_emulator":
             for sub in route.routes:
+                template = sub.path.replace(":path}", "}")  # a route's converter is not part of the template
                 for method in getattr(sub, "methods", set()) - {"HEAD"}:
-                    assert ("/_emulator" + sub.path, method.lower()) in routes
+                    assert ("/_emulator" + template, method.lower()) in routes

@@ -15,6 +15,15 @@ from ..config import EmulatorConfig
 
 ADMIN_PREFIX = "/_emulator"
 TOKEN_HEADER = "X-Emulator-Admin-Token"
+#: The dashboard page and its static files: no data in them, so no token is needed to load
+#: them (a browser cannot send a header when it navigates); everything the page then reads
+#: goes through the admin API with the token (docs/dashboard.md).
+DASHBOARD_PATH = ADMIN_PREFIX + "/dashboard"
+
+
+def needs_token(path: str) -> bool:
+    """False for the dashboard's page and assets; True for the rest of the admin API."""
+    return not (path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/"))
 
 
 def is_loopback(host: str) -> bool:

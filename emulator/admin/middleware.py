@@ -24,7 +24,7 @@ from ..core.faults import FaultRule, RequestInfo
 from ..core.journal import NOT_EMULATED, redact
 from ..core.world import World
 from ..gizwits.errors import error_body
-from .access import ADMIN_PREFIX, TOKEN_HEADER, token_accepted
+from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
 #: Request bodies larger than this are journaled as a size only.
 JOURNAL_BODY_LIMIT = 64 * 1024
@@ -129,7 +129,7 @@ class ControlPlaneMiddleware:
         world: World = scope["app"].state.world
         headers = _headers(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
-            if scope["type"] == "http" and not token_accepted(world.config, headers):
+            if scope["type"] == "http" and needs_token(scope["path"]) and not token_accepted(world.config, headers):
                 detail = f"the admin API needs the {TOKEN_HEADER} header (a user token is not enough)"
                 await JSONResponse(error_body(9999, detail), status_code=401)(scope, receive, send)
                 return
@@ -158,7 +158,7 @@ class ControlPlaneMiddleware:
                     body=_json_or_text(body, complete), status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
                     dids=list(info.dids), client=info.client, faults=list(outcome.fired),
-                    websocket=scope["type"] == "websocket",
+                    websocket=scope["type"] == "websocket", user=_who(info.users),
                 )
 
         answer = _Answer(send, record, surface)
@@ -173,6 +173,12 @@ class ControlPlaneMiddleware:
                 await surface.fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
             answer.finish()
+
+
+def _who(users: tuple[str, ...]) -> str | None:
+    """The user a request came from, as a person reads it: ``users`` is (uid, e-mail, username)
+    without the empty ones, so the second is the e-mail, else the username."""
+    return users[1] if len(users) > 1 else (users[0] if users else None)
 
 
 def _redacted(scope: Scope) -> dict[str, str]:

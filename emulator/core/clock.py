@@ -43,6 +43,9 @@ class Clock:
         self._offset = 0.0
         self._factor = 1.0
         self._anchor = _Anchor(0.0, 0.0)
+        #: How many times the clock was set (frozen, offset, sped up, advanced, put back to real
+        #: time): watchers compare it to notice a change they were not told about.
+        self.changes = 0
 
     # -- reading -------------------------------------------------------------------------
     def now(self) -> float:
@@ -67,11 +70,13 @@ class Clock:
         """Stop time at ``at`` (default: the current emulator time)."""
         self._frozen_at = self.now() if at is None else float(at)
         self.mode = "frozen"
+        self.changes += 1
 
     def set_offset(self, seconds: float) -> None:
         """Run at wall speed, ``seconds`` ahead of (or behind, if negative) the wall clock."""
         self._offset = float(seconds)
         self.mode = "offset"
+        self.changes += 1
 
     def set_speed(self, factor: float, start: float | None = None) -> None:
         """Run ``factor`` times faster than the wall clock, from ``start`` (default: now)."""
@@ -81,9 +86,11 @@ class Clock:
         self._anchor = _Anchor(_wall(), virtual)
         self._factor = float(factor)
         self.mode = "speed"
+        self.changes += 1
 
     def real(self) -> None:
         self.mode = "real"
+        self.changes += 1
 
     def advance(self, seconds: float) -> float:
         """Move emulator time forward by ``seconds`` whatever the mode; return the new now."""
@@ -98,6 +105,7 @@ class Clock:
         else:
             self._offset = float(seconds)
             self.mode = "offset"
+        self.changes += 1
         return self.now()
 
     def describe(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -50,6 +50,8 @@ class Entry:
     #: Ids of the fault rules that fired on this request.
     faults: list[str] = field(default_factory=list)
     websocket: bool = False
+    #: Whose user token the request carried (e-mail, else username, else uid), when it was valid.
+    user: str | None = None
 
     @property
     def emulated(self) -> bool:
@@ -65,6 +67,7 @@ class Journal:
         self.size = size
         self._entries: deque[Entry] = deque(maxlen=size)
         self._next = 1
+        self._listeners: tuple[Callable[[Entry], None], ...] = ()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -76,7 +79,18 @@ class Journal:
         entry = Entry(id=self._next, **fields)
         self._next += 1
         self._entries.append(entry)
+        for listener in self._listeners:
+            listener(entry)
         return entry
+
+    def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call ``listener(entry)`` for every entry recorded from now on; returns the unsubscribe."""
+        self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(known for known in self._listeners if known is not listener)
+
+        return unsubscribe
 
     def clear(self) -> None:
         self._entries.clear()

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp
 
 from ..app import create_app
 from ..gizwits.cloud.cloud import Cloud
-from ..server import bind_socket, runner
+from ..server import announce_stop, bind_socket, runner
 
 
 class LiveServer:
@@ -25,6 +25,7 @@ class LiveServer:
         self.cloud = cloud or Cloud()
         #: The application served: the emulator's over ``cloud`` unless another is given.
         self.app = app
+        self._served: ASGIApp | None = None
         self.host = host
         self.server_name = server
         #: PEM file with key and certificate chain: serve HTTPS instead of HTTP.
@@ -44,6 +45,7 @@ class LiveServer:
         sock = bind_socket(self.host, 0)
         self.port = sock.getsockname()[1]
         app = self.app or create_app(self.cloud.config, self.cloud)
+        self._served = app
 
         def run() -> None:
             loop = asyncio.new_event_loop()
@@ -71,7 +73,13 @@ class LiveServer:
 
     def stop(self) -> None:
         if self._loop is not None and self._task is not None and not self._task.done():
-            self._loop.call_soon_threadsafe(self._task.cancel)
+            task = self._task
+
+            async def wind_down() -> None:
+                await announce_stop(self._served)  # open event streams end first, their clients see it
+                task.cancel()
+
+            asyncio.run_coroutine_threadsafe(wind_down(), self._loop)
         if self._thread is not None:
             self._thread.join(timeout=10)
 

@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import clock, ewelink, faults, observe, sessions, state, world
+from ...dashboard import routes as dashboard
+from . import cards, clock, events, ewelink, faults, observe, sessions, state, world
 from .spec import build_admin_document, operation
 
 #: Every module that contributes admin routes.
-MODULES = (state, clock, world, faults, observe, sessions, ewelink)
+MODULES = (state, clock, world, faults, observe, sessions, cards, events, dashboard, ewelink)
 
 
 def document() -> dict[str, Any]:

@@ -96,7 +96,8 @@ _ENTRIES = {"type": "array", "items": {"type": "object", "properties": {
     "status": {"type": ["integer", "null"]}, "error_code": {"type": ["integer", "null"]},
     "duration_ms": {"type": "number"}, "appid": {"type": ["string", "null"]},
     "dids": {"type": "array"}, "client": {"type": "string"}, "faults": {"type": "array"},
-    "websocket": {"type": "boolean"}, "emulated": {"type": "boolean"}}}}
+    "websocket": {"type": "boolean"}, "emulated": {"type": "boolean"},
+    "user": {"type": ["string", "null"], "description": "whose user token it carried (e-mail, else username)"}}}}
 
 _FRAMES = {"type": "array", "items": {"type": "object", "properties": {
     "id": {"type": "integer"}, "at": {"type": "number"}, "session": {"type": "string"},

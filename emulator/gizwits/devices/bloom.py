@@ -33,6 +33,9 @@ class Bloom(Heater):
     def initial_room(self, device: Device) -> float:
         return float(device.attrs["cur_temp"])
 
+    def reported_room(self, values: dict[str, Any]) -> float:
+        return float(values["cur_temp"])
+
     def comfort(self, device: Device) -> float:
         return float(device.attrs["cft_temp"])
 

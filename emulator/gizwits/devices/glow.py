@@ -57,6 +57,9 @@ class Glow(Heater):
     def initial_room(self, device: Device) -> float:
         return join_temperature(device.attrs["cur_tempL"], device.attrs["cur_tempH"]) / 10
 
+    def reported_room(self, values: dict[str, Any]) -> float:
+        return join_temperature(values["cur_tempL"], values["cur_tempH"]) / 10
+
     def comfort(self, device: Device) -> float:
         return join_temperature(device.attrs["cft_tempL"], device.attrs["cft_tempH"]) / 10
 

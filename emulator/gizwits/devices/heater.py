@@ -31,6 +31,10 @@ class Heater(Sensing, Scheduled):
     def eco(self, device: Device) -> float:
         raise NotImplementedError
 
+    def reported_room(self, values: dict[str, Any]) -> float:
+        """The room temperature (°C) in a report of the device (its data point values)."""
+        raise NotImplementedError
+
     def initial_room(self, device: Device) -> float:
         """The room temperature (°C) when the device appears, from its stored reading."""
         raise NotImplementedError

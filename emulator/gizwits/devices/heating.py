@@ -37,6 +37,9 @@ DEFAULT_VACATION_DAYS = 1
 #: An override made while the program never changes holds until the program is switched off.
 FOREVER = 1e300
 _PROGRAM_NAMES = frozenset(PROGRAM_POINTS)
+#: The regime each derogation code puts a device in, and the mode forced by those that force one.
+_DEROGATIONS = {VACATION: "vacation", BOOST: "boost", PRESENCE: "presence"}
+_FORCED = {"off": "stop", "vacation": "fro", "boost": "cft"}
 
 
 class Scheduled(Family):
@@ -123,17 +126,28 @@ class Scheduled(Family):
         """The mode a presence-detection derogation asks for (Pilote Pro only)."""
         return self.scheduled_mode(device, t)
 
+    @staticmethod
+    def override_until(device: Device, t: float) -> float | None:
+        """While the program runs: when a mode written at ``t`` stops holding (the program's next
+        change; :data:`FOREVER` for a program that never changes); None when no override holds."""
+        override = device.sim.get("override")
+        return override if override is not None and t < override else None
+
+    def regime(self, device: Device, t: float, derog: int) -> str:
+        """What decides the mode at ``t``, by priority: ``"off"`` (switched off), a derogation
+        (``"vacation"``, ``"boost"``, ``"presence"``), else ``"scheduled"`` (program or manual)."""
+        if self.power_point is not None and not device.attrs.get(self.power_point, 1):
+            return "off"
+        return _DEROGATIONS.get(derog, "scheduled")
+
     def effective_mode(self, device: Device, t: float, derog: int) -> str:
         """The mode in effect at ``t``, given the derogation reported at ``t``."""
-        if self.power_point is not None and not device.attrs.get(self.power_point, 1):
-            return "stop"
-        if derog == VACATION:
-            return "fro"
-        if derog == BOOST:
-            return "cft"
-        if derog == PRESENCE:
+        regime = self.regime(device, t, derog)
+        if regime == "scheduled":
+            return self.scheduled_mode(device, t)
+        if regime == "presence":
             return self.presence_mode(device, t)
-        return self.scheduled_mode(device, t)
+        return _FORCED[regime]
 
     def _program_point(self, device: Device, t: float) -> float | None:
         """The next change of the program (or the end of the override holding it) after ``t``."""

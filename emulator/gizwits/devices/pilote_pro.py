@@ -62,6 +62,9 @@ class PilotePro(Heater, Pilote):
     def initial_room(self, device: Device) -> float:
         return (device.attrs["cur_temp"] - self.calibration(device)) / 10
 
+    def reported_room(self, values: dict[str, Any]) -> float:
+        return values["cur_temp"] / 10
+
     def comfort(self, device: Device) -> float:
         return device.attrs["cft_temp"] / 10
 

@@ -15,6 +15,9 @@ from typing import Any, ClassVar
 from .catalog import Product
 from .device import Family
 
+#: The 1st generation's mode values and the names later generations (and people) use for them.
+MODES = {"舒适": "cft", "经济": "eco", "解冻": "fro", "停止": "stop"}
+
 
 class PiloteV1(Family):
     name: ClassVar[str] = "pilote_v1"
