@@ -9,8 +9,6 @@ detail saying what is wrong), never an exception of the framework.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from ...core import bodies
 from ..cloud.cloud import Cloud
 from ..cloud.identity.apps import App
 from ..cloud.identity.users import User
@@ -149,37 +148,10 @@ async def read_body(request: Request, cloud: Cloud) -> bytes:
 
 def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
     """A JSON object from a body sent with any content type (clients send ``text/plain``)."""
-    if not raw.strip():
-        if required:
-            raise form_invalid("a JSON object body is required")
-        return {}
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_not_a_number, parse_float=_finite)
-    except UnicodeDecodeError:
-        raise form_invalid("request body is not UTF-8") from None
-    except RecursionError:
-        raise form_invalid("request body is nested too deeply") from None
-    except ValueError as error:
-        raise form_invalid(f"request body is not valid JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise form_invalid(f"request body must be a JSON object, got {type(value).__name__}")
-    try:  # "\ud800" escapes decode to lone surrogates, which no answer could ever encode again
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise form_invalid("request body contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)") from None
-    return value
-
-
-def _not_a_number(name: str) -> float:
-    """``NaN`` and ``Infinity`` are not JSON (Python's parser takes them; no answer could carry them)."""
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is out of the range of a number")
-    return value
+        return bodies.parse_json_object(raw, required=required)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:
@@ -232,39 +204,21 @@ def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], C
 
 
 # -- body field helpers -------------------------------------------------------------------
-_MISSING = object()
-
-
 def field(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False,
           default: Any = None, allow_none: bool = False) -> Any:
     """``body[name]`` checked to be of ``kind`` (bools are not ints here); 9015 otherwise."""
-    value = body.get(name, _MISSING)
-    if value is _MISSING or (value is None and not allow_none):
-        if required:
-            raise form_invalid(f"{name} is required")
-        return default
-    if value is None:
-        return None
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds:
-        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got a boolean")
-    if not isinstance(value, kinds):
-        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got {type(value).__name__}")
-    return value
+    try:
+        return bodies.field(body, name, kind, required=required, default=default, allow_none=allow_none)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 def text(body: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = 1024,
          allow_empty: bool = True) -> str | None:
-    value = field(body, name, str, required=required)
-    if value is None:
-        return None
-    if not allow_empty and not value.strip():
-        raise form_invalid(f"{name} must not be empty")
-    if len(value) > max_length:
-        raise form_invalid(f"{name} is longer than {max_length} characters")
-    if "\x00" in value:
-        raise form_invalid(f"{name} contains a NUL character")
-    return value
+    try:
+        return bodies.text(body, name, required=required, max_length=max_length, allow_empty=allow_empty)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 #: Longest raw payload a client may send (control ``raw``, a scheduler task's ``raw``), in bytes.
@@ -344,9 +298,3 @@ def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) ->
     except ValueError:
         raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
     return value
-
-
-def _kind_name(kinds: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
-             dict: "an object"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
