@@ -1,4 +1,11 @@
-"""``create_app(config)``: the Starlette application of the emulator."""
+"""``create_app(config)``: the Starlette application of the emulator, serving both clouds.
+
+The application assembles the world: the Gizwits cloud and the eWeLink cloud are parts of
+one :class:`~emulator.core.world.World` (one clock, event queue, change feed, simulation,
+fault rules and journal). Each cloud brings its routes (their paths do not collide: Gizwits
+``/app/...``, ``/status``, ``/openapi.json``; eWeLink ``/v2/...``, ``/dispatch/app``), its
+exception rendering and its HTTP surface for the control plane.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .admin import install as install_control_plane
+from .admin.middleware import NOT_EMULATED_HEADER, surface_for
 from .commit_gate import CommitBeforeAnswer
 from .config import EmulatorConfig
-from .gizwits.api import routes
+from .ewelink.api import routes as ewelink_routes
+from .ewelink.api.docs import OPENAPI_PATH
+from .ewelink.api.surface import EwelinkSurface
+from .ewelink.cloud.cloud import EwelinkCloud
+from .ewelink.errors import EwelinkError
+from .gizwits.api import routes as gizwits_routes
+from .gizwits.api.surface import GizwitsSurface
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.errors import ApiError, error_body
 from .gizwits.ws import protocol_for
@@ -27,6 +41,12 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
+async def _ewelink_error(request: Request, exc: Exception) -> Response:
+    """eWeLink errors are the envelope on HTTP 200 (seed 004 L44-73)."""
+    assert isinstance(exc, EwelinkError)
+    return JSONResponse(exc.body())
+
+
 def allowed_methods(app: Starlette, path: str) -> list[str]:
     """Every method some route answers on ``path`` (one path may be split over several routes; a
     concrete path hides the templates it matches, see :func:`emulator.gizwits.api.concrete_paths_first`)."""
@@ -38,6 +58,11 @@ def allowed_methods(app: Starlette, path: str) -> list[str]:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    surface = surface_for(request.app, request.url.path)
+    if isinstance(surface, EwelinkSurface):
+        response = surface.not_found(request.method, request.url.path)
+        response.headers[NOT_EMULATED_HEADER] = "1"
+        return response
     detail = f"{request.method} {request.url.path} is not an emulated route"
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
@@ -48,18 +73,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
+    if isinstance(surface_for(request.app, request.url.path), EwelinkSurface):
+        return JSONResponse(EwelinkError(500, f"{type(exc).__name__}: {exc}").body())
     return JSONResponse(error_body(9008, f"{type(exc).__name__}: {exc}"), status_code=500)
 
 
 def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None) -> Starlette:
     config = config or (cloud.config if cloud else EmulatorConfig())
     cloud = cloud or Cloud(config)
+    world = cloud.world
+    ewelink = world.part(EwelinkCloud.name) or EwelinkCloud(world)
     app = Starlette(
-        routes=[*routes(), *websocket_routes()],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
+        routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes()],
+        exception_handlers={ApiError: _api_error, EwelinkError: _ewelink_error, HTTPException: _http_error,
+                            Exception: _unexpected},
     )
+    app.state.world = world
     app.state.cloud = cloud
+    app.state.ewelink = ewelink
+    #: Each cloud's HTTP side for the control plane, the first claiming a path answers it.
+    app.state.surfaces = [EwelinkSurface(ewelink), GizwitsSurface(cloud)]
     app.state.config = config
+    #: The other documents the /docs page offers beside the Gizwits one.
+    app.state.documents = [("eWeLink API v2", OPENAPI_PATH)]
     protocol_for(cloud)  # pushes follow the cloud's changes from now on
     install_control_plane(app, config)
     app.add_middleware(CommitBeforeAnswer)  # outermost: added last

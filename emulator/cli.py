@@ -105,8 +105,35 @@ def banner(cloud: Cloud, base_url: str) -> str:
                          f"{alias!r}{'  -> ' + owner if owner else ''}")
         if len(cloud.devices) > len(devices):
             lines.append(f"    ... and {len(cloud.devices) - len(devices)} more (GET /_emulator/devices)")
+    lines.extend(ewelink_banner(cloud, base_url))
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
+
+
+def ewelink_banner(cloud: Cloud, base_url: str) -> list[str]:
+    """The eWeLink section of the banner: apps, accounts, devices."""
+    ewelink = cloud.world.part("ewelink")
+    if ewelink is None or not (list(ewelink.apps) or list(ewelink.accounts)):
+        return []
+    lines = [f"eWeLink (CoolKit API v2) on the same server: {base_url}/v2/...  (document: {base_url}/v2/openapi.json)"]
+    for app in ewelink.apps:
+        lenient = "   (lenient: signatures not checked)" if app.lenient else ""
+        lines.append(f"  app id           {app.appid}   app secret {app.secret}{lenient}")
+    accounts = list(ewelink.accounts)
+    if accounts:
+        lines.append("  accounts")
+        for account in accounts:
+            lines.append(f"    {account.account:<24} password: {account.password}   region {account.region}")
+    devices = sorted(ewelink.devices, key=lambda d: d.created_at)
+    if devices:
+        lines.append("  devices")
+        for device in devices:
+            thing = ewelink.things.get(device.did)
+            owner = ewelink.accounts.get(thing.owner) if thing else None
+            name = repr(thing.name) if thing else "(not added: POST /v2/device/add)"
+            lines.append(f"    UIID {device.uiid:<4} {device.family.product_model:<10} {device.did}  {name}"
+                         f"{'  -> ' + owner.account if owner else ''}")
+    return lines
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -132,6 +159,7 @@ def serve(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(f"gizwits-emulator: {error}", file=sys.stderr)
         return 2
+    app = create_app(config, cloud)  # attaches every cloud to the world: the state file keeps them all
     if args.state is not None:
         try:
             loaded = cloud.keep_state(args.state, sync=args.state_sync)
@@ -144,7 +172,6 @@ def serve(args: argparse.Namespace) -> int:
             print("gizwits-emulator: --speed must be positive", file=sys.stderr)
             return 2
         cloud.clock.set_speed(args.speed)
-    app = create_app(config, cloud)
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as error:

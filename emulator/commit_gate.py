@@ -31,7 +31,7 @@ class CommitBeforeAnswer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        durable = scope["app"].state.cloud.durable
+        durable = scope["app"].state.world.durable
         refused = False
 
         async def committed(message: Message) -> None:

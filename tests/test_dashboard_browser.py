@@ -112,8 +112,9 @@ def test_the_page_lists_the_demo_devices(dashboard: Watched, server: LiveServer)
     page = dashboard.page
     assert page.url.endswith("/_emulator/dashboard")  # GET / redirected here
     titles = page.locator("article.card h3").all_inner_texts()
-    assert len(titles) == len(server.cloud.devices) == 10
+    assert len(titles) == len(list(server.cloud.world.devices)) == 16  # 10 Heatzy, 6 eWeLink devices
     assert {"Salon", "Séjour", "Véranda", "Chambre parentale", "Entrée"} <= set(titles)
+    assert {"Lamp", "Kitchen strip", "Washing machine", "Bedroom heater", "Front door"} <= set(titles)
     heatzy = card(dashboard, "Chambre parentale")
     assert "Comfort" in heatzy.locator(".mode-label").inner_text()
     assert heatzy.locator(".raw").inner_text() == "舒适"

@@ -55,3 +55,29 @@ def test_the_docs_page_renders_every_operation_offline(server: LiveServer) -> No
     outside = [url for url in requested if urlparse(url).netloc != urlparse(server.url).netloc
                and not url.startswith("data:")]
     assert not outside, f"the page fetched from outside the emulator: {outside}"
+
+
+def test_the_docs_page_offers_the_ewelink_document(server: LiveServer) -> None:
+    """The page's selector also offers the eWeLink API: choosing it renders every eWeLink operation."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from emulator.ewelink.api.openapi import document as ewelink_document
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{server.url}/docs")
+            page.wait_for_selector(".opblock", timeout=20_000)
+            page.select_option("select#select", label="eWeLink API v2")
+            page.wait_for_function("document.querySelector('.info .title')?.innerText.includes('eWeLink')",
+                                   timeout=20_000)
+            page.wait_for_selector(".opblock", timeout=20_000)
+            shown = page.locator(".opblock").count()
+        finally:
+            browser.close()
+    assert shown == sum(len(item) for item in ewelink_document()["paths"].values())
+    assert not errors, errors

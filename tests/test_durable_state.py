@@ -50,8 +50,9 @@ def test_without_a_state_file_nothing_is_kept() -> None:
 def test_the_world_comes_back_exactly_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "world.db"
     first = frozen()
+    app = create_app(cloud=first)  # every cloud attached first: the file keeps them all
     assert first.keep_state(path) is False  # a new file: the fixture is saved in it
-    with TestClient(create_app(cloud=first)) as client:
+    with TestClient(app) as client:
         demo = user_headers(login(client)["token"])
         third = register(client, "third@heatzy.test", "third-password")
         dids = dids_of(client, demo)
@@ -62,15 +63,19 @@ def test_the_world_comes_back_exactly_after_a_restart(tmp_path: Path) -> None:
                           json={"dev_alias": "Bureau"}).status_code == 200
         assert client.post("/_emulator/faults", json={"path": "/app/devdata/*", "status": 503}).status_code == 201
         assert client.post("/_emulator/clock", json={"advance": "2h"}).status_code == 200
+        # The eWeLink cloud's stores are kept by being registered with the world, nothing more.
+        ewelink = client.post("/_emulator/ewelink/accounts", json={"devices": [1, {"uiid": 4, "name": "Strip"}]})
+        assert ewelink.status_code == 201, ewelink.text
         assert first.durable.differences() == []
     saved, clock = first.snapshot()["stores"], first.clock.dump()
     first.durable.close()
 
     again = Cloud(EmulatorConfig(seed=1, fixture="empty"))
+    app = create_app(cloud=again)
     assert again.keep_state(path) is True
     assert again.snapshot()["stores"] == saved
     assert again.clock.dump() == clock
-    with TestClient(create_app(cloud=again)) as client:
+    with TestClient(app) as client:
         assert client.get("/app/users", headers=third).json()["email"] == "third@heatzy.test"
         relogged = client.post("/app/login", headers=APP_HEADERS,
                                json={"username": "third@heatzy.test", "password": "third-password"})
@@ -78,6 +83,8 @@ def test_the_world_comes_back_exactly_after_a_restart(tmp_path: Path) -> None:
         aliases = {d["dev_alias"] for d in client.get("/app/bindings", headers=demo).json()["devices"]}
         assert "Bureau" in aliases
         assert client.get(f"/app/devdata/{dids['Pilote2']}/latest", headers=demo).status_code == 503
+        accounts = client.get("/_emulator/ewelink/accounts").json()
+        assert ewelink.json()["email"] in json.dumps(accounts)
 
 
 def test_a_commit_writes_what_the_request_touched_not_the_world(tmp_path: Path) -> None:
@@ -91,10 +98,11 @@ def test_a_commit_writes_what_the_request_touched_not_the_world(tmp_path: Path) 
         devices = [cloud.register_device(product) for _ in range(fleet)]
         for device in devices:
             cloud.bind(account, device)
+        app = create_app(cloud=cloud)
         cloud.keep_state(tmp_path / f"fleet-{fleet}.db")
         token = cloud.users.issue_token(account, cloud.now()).token
         counts = []
-        with TestClient(create_app(cloud=cloud)) as client:
+        with TestClient(app) as client:
             for mode in ("eco", "cft", "fro", "eco"):
                 before = cloud.durable.rows_written
                 response = client.post(f"/app/control/{devices[0].did}", headers=user_headers(token),
@@ -112,8 +120,9 @@ def test_a_commit_writes_what_the_request_touched_not_the_world(tmp_path: Path) 
 
 def test_a_refused_write_is_not_acknowledged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cloud = frozen()
+    app = create_app(cloud=cloud)
     cloud.keep_state(tmp_path / "world.db")
-    with TestClient(create_app(cloud=cloud)) as client:
+    with TestClient(app) as client:
         demo = user_headers(login(client)["token"])
 
         def full_disk() -> int:

@@ -16,24 +16,21 @@ closed its sending side), the request journaled; the app never sees the request.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..core import headers as header_reading
-from ..core.faults import FaultRule, FaultRules, RequestInfo, identities
-from ..core.journal import body_text, kept_headers, redact
-from ..gizwits.cloud.cloud import Cloud
-from ..gizwits.errors import ApiError, error_body
+from ..core.faults import FaultRule, RequestInfo
+from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
+from ..core.world import World
+from ..gizwits.errors import error_body
 from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
-APP_ID_HEADER = "x-gizwits-application-id"
-USER_TOKEN_HEADER = "x-gizwits-user-token"
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
 ERROR_BODY_LIMIT = 4 * 1024
 
@@ -54,32 +51,37 @@ def _client(scope: Scope) -> str:
     return str(client[0]) if client else ""
 
 
-def request_info(cloud: Cloud, scope: Scope, headers: dict[str, str], now: float) -> RequestInfo:
-    """What fault rules can match on (an identity header given twice counts as absent, see
-    :mod:`emulator.core.headers`). Call with the cloud's lock held."""
-    raw = scope.get("headers", [])
-    appid = header_reading.single_or_none(raw, APP_ID_HEADER)
-    users: tuple[str, ...] = ()
-    token = header_reading.single_or_none(raw, USER_TOKEN_HEADER)
-    if appid and token:
-        try:
-            user = cloud.users.authenticate_token(appid, token, now)
-            users = identities(user.uid, user.email, user.username)
-        except ApiError:
-            pass
-    dids = tuple(part for part in scope["path"].split("/") if part and cloud.devices.get(part) is not None)
+class Surface(Protocol):
+    """One cloud's HTTP side, as the control plane sees it (``emulator/<cloud>/api/surface.py``)."""
+
+    name: str
+    #: True when the cloud answers errors in an HTTP 200 envelope (the journal then reads 200 bodies).
+    envelope_errors: bool
+
+    def claims(self, path: str) -> bool: ...
+
+    def request_info(self, scope: Any, headers: dict[str, str], method: str, now: float,
+                     client: str) -> RequestInfo: ...
+
+    def fault_response(self, rule: FaultRule) -> Response: ...
+
+    def error_code(self, status: int, body: bytes) -> int | None: ...
+
+
+#: Response header marking an answer of "no such route" (the journal's ``emulated`` false).
+NOT_EMULATED_HEADER = "x-emulator-not-emulated"
+
+
+def surface_for(app: Any, path: str) -> Surface:
+    """The surface of the cloud whose request this is (the first that claims the path)."""
+    surfaces: list[Surface] = app.state.surfaces
+    return next(s for s in surfaces if s.claims(path))
+
+
+def request_info(surface: Surface, scope: Scope, headers: dict[str, str], now: float) -> RequestInfo:
+    """What fault rules can match on. Call with the world's lock held."""
     method = "WEBSOCKET" if scope["type"] == "websocket" else scope["method"]
-    return RequestInfo(method, scope["path"], appid, users, dids, _client(scope))
-
-
-def fault_response(rule: FaultRule) -> Response:
-    status = FaultRules.answer_status(rule)
-    if rule.action == "error":
-        return JSONResponse(error_body(rule.error or 9008, f"fault rule {rule.id}"), status_code=status)
-    if rule.action == "throttle":
-        return JSONResponse(error_body(9041, f"fault rule {rule.id}"), status_code=status)
-    return PlainTextResponse(rule.body if rule.body is not None else f"{status} (fault rule {rule.id})",
-                             status_code=status)
+    return surface.request_info(scope, headers, method, now, _client(scope))
 
 
 #: Scope key set by the in-process transport (``Emulator.transport``): there is no socket to drop.
@@ -119,35 +121,36 @@ class ControlPlaneMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        cloud: Cloud = scope["app"].state.cloud
+        world: World = scope["app"].state.world
         headers = _headers(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
-            if scope["type"] == "http" and needs_token(scope["path"]) and not token_accepted(cloud.config, headers):
+            if scope["type"] == "http" and needs_token(scope["path"]) and not token_accepted(world.config, headers):
                 detail = f"the admin API needs the {TOKEN_HEADER} header (a user token is not enough)"
                 await JSONResponse(error_body(9999, detail), status_code=401)(scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
-        await self._emulated(cloud, scope, headers, receive, send)
+        await self._emulated(world, scope, headers, receive, send)
 
-    async def _emulated(self, cloud: Cloud, scope: Scope, headers: dict[str, str], receive: Receive,
+    async def _emulated(self, world: World, scope: Scope, headers: dict[str, str], receive: Receive,
                         send: Send) -> None:
         started = time.perf_counter()
         body, complete, replay, gone = b"", True, receive, False
         if scope["type"] == "http":
-            body, complete, replay, gone = await _buffer(receive, cloud.config.max_body_bytes)
-        with cloud.lock:
-            info = request_info(cloud, scope, headers, cloud.now())
-            outcome = cloud.faults.decide(info, cloud.now())
+            body, complete, replay, gone = await _buffer(receive, world.config.max_body_bytes)
+        surface = surface_for(scope["app"], scope["path"])
+        with world.lock:
+            info = request_info(surface, scope, headers, world.now())
+            outcome = world.faults.decide(info, world.now())
         if outcome.delay > 0:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
             recorded_headers, headers_cut = kept_headers(redact(headers))
             text, body_cut = body_text(body, complete)
-            with cloud.lock:
-                cloud.journal.record(
-                    at=cloud.now(), method=info.method, path=scope["path"],
+            with world.lock:
+                world.journal.record(
+                    at=world.now(), method=info.method, path=scope["path"],
                     query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
                     headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
                     status=answer.status, error_code=answer.error_code(),
@@ -156,11 +159,11 @@ class ControlPlaneMiddleware:
                     websocket=scope["type"] == "websocket", user=_who(info.users),
                 )
 
-        answer = _Answer(send, record)
+        answer = _Answer(send, record, surface)
         try:
             if gone:
                 log.warning("client %s went away after %d bytes of the body of %s %s", info.client or "?", len(body),
-                         info.method, scope["path"])
+                            info.method, scope["path"])
                 await JSONResponse(error_body(9015, "the client closed the connection before the end of the body"),
                                    status_code=400)(scope, replay, answer.send)
             elif outcome.rule is None:
@@ -170,7 +173,7 @@ class ControlPlaneMiddleware:
             elif scope["type"] == "websocket":
                 await answer.send({"type": "websocket.close", "code": 1013})
             else:
-                await fault_response(outcome.rule)(scope, replay, answer.send)
+                await surface.fault_response(outcome.rule)(scope, replay, answer.send)
         finally:
             answer.finish()
 
@@ -217,9 +220,11 @@ class _Answer:
     nothing reaches the client before its request is in the journal.
     """
 
-    def __init__(self, send: Send, record: Callable[[_Answer], None]) -> None:
+    def __init__(self, send: Send, record: Callable[[_Answer], None], surface: Surface) -> None:
         self._send = send
         self._record = record
+        self._surface = surface
+        self._not_emulated = False
         self._recorded = False
         self.status: int | None = None
         self._body = bytearray()
@@ -235,9 +240,11 @@ class _Answer:
         kind = message["type"]
         if kind == "http.response.start":
             self.status = message["status"]
+            self._not_emulated = any(name.lower() == NOT_EMULATED_HEADER.encode() for name, _ in message["headers"])
             self._held = message  # goes out with the first body message
             return
-        if kind == "http.response.body" and self.status is not None and self.status >= 400:
+        if kind == "http.response.body" and self.status is not None and (
+                self.status >= 400 or self._surface.envelope_errors):
             if len(self._body) < ERROR_BODY_LIMIT:
                 self._body.extend(message.get("body", b"")[:ERROR_BODY_LIMIT])
         elif kind == "websocket.accept":
@@ -257,10 +264,8 @@ class _Answer:
         await self._send(message)
 
     def error_code(self) -> int | None:
-        if not self._body:
+        if self._not_emulated:
+            return NOT_EMULATED
+        if not self._body or self.status is None:
             return None
-        try:
-            code = json.loads(bytes(self._body)).get("error_code")
-        except (ValueError, AttributeError):
-            return None
-        return code if isinstance(code, int) else None
+        return self._surface.error_code(self.status, bytes(self._body))

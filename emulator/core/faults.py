@@ -5,14 +5,20 @@ optionally by application id, user (uid, e-mail or username of the token's owner
 device (a did among the path's segments) and client address. When a matching rule
 *fires* it acts:
 
-- ``error``: a documented 9xxx error with its documented HTTP status;
+- ``error``: a documented error of the cloud the request is for (a Gizwits 9xxx code with its
+  HTTP status, an eWeLink code in its ``{error, msg, data}`` envelope);
 - ``status``: a bare HTTP status (a 500 or 502 from the infrastructure), optional ``body``;
 - ``latency``: seconds added before the answer, fixed or a ``[low, high]`` range;
 - ``drop``: the connection is closed without an answer;
 - ``throttle``: a token bucket (``rate`` tokens per second, ``burst`` tokens, one bucket
-  per app id or per client address); a request finding it empty gets 9041 (HTTP 429);
+  per app id or per client address); a request finding it empty gets the cloud's "throttled"
+  answer (Gizwits 9041, HTTP 429);
 - ``device``: a device-level fault on an app's commands to matching devices,
-  ``not_delivered`` (9021) or ``offline`` (9042), checked by ``Cloud.control``.
+  ``not_delivered`` or ``offline``, checked by each cloud's control path, which answers its
+  own code for it (Gizwits 9021 / 9042).
+
+The core knows no cloud's error table: the store is given a function saying whether a code
+is one some cloud documents, and each cloud's HTTP surface renders the answering rule.
 
 A rule fires always, at most ``times`` times, and/or with ``probability`` p drawn from
 the store's seeded generator. Latency rules add up and let the request go on; the first
@@ -26,18 +32,19 @@ from __future__ import annotations
 
 import fnmatch
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..gizwits.errors import ERRORS
 from .persist import from_rows, rows
 from .randomness import dump_random, load_random
 
 ACTIONS = ("error", "status", "latency", "drop", "throttle", "device")
-#: Device-level faults and the error an app's command then gets.
-DEVICE_FAULTS = {"not_delivered": 9021, "offline": 9042}
+#: Device-level faults: the command is not delivered, or the device is taken for offline.
+DEVICE_FAULTS = ("not_delivered", "offline")
 THROTTLE_KEYS = ("app", "client")
-THROTTLED = 9041
+#: Says whether an error code is documented by some cloud the emulator serves.
+ErrorCatalogue = Callable[[int], bool]
 _MATCH_FIELDS = ("method", "path", "appid", "user", "did", "client")
 _TEXT_FIELDS = (*_MATCH_FIELDS, "body")
 
@@ -129,7 +136,11 @@ def _number(spec: dict[str, Any], name: str, *, minimum: float, integer: bool = 
     return value
 
 
-def parse_rule(spec: dict[str, Any], rule_id: str) -> FaultRule:
+def _any_code(code: int) -> bool:
+    return True
+
+
+def parse_rule(spec: dict[str, Any], rule_id: str, catalogue: ErrorCatalogue = _any_code) -> FaultRule:
     """Check a rule description (the admin API's JSON, or the Python handle's keywords)."""
     if not isinstance(spec, dict):
         raise FaultSpecError("a fault rule is a JSON object")
@@ -148,8 +159,8 @@ def parse_rule(spec: dict[str, Any], rule_id: str) -> FaultRule:
                                                    if spec.get(k) is not None})
     if action == "error":
         code = spec["error"]
-        if isinstance(code, bool) or not isinstance(code, int) or code not in ERRORS:
-            raise FaultSpecError(f"error must be a documented 9xxx code, got {code!r}")
+        if isinstance(code, bool) or not isinstance(code, int) or not catalogue(code):
+            raise FaultSpecError(f"error must be a documented error code, got {code!r}")
         rule.error = code
     elif action == "status":
         status = _number(spec, "status", minimum=100, integer=True)
@@ -196,7 +207,8 @@ def _parse_throttle(value: Any) -> dict[str, Any]:
 
 
 class FaultRules:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, known: ErrorCatalogue = _any_code) -> None:
+        self.known = known
         self.rules: list[FaultRule] = []
         self.rng = random.Random(seed)
         self._next = 1
@@ -206,7 +218,7 @@ class FaultRules:
         return len(self.rules)
 
     def add(self, spec: dict[str, Any]) -> FaultRule:
-        rule = parse_rule(spec, f"f{self._next}")
+        rule = parse_rule(spec, f"f{self._next}", self.known)
         self._next += 1
         self.rules.append(rule)
         return rule
@@ -269,11 +281,12 @@ class FaultRules:
             return Outcome(delay, rule, tuple(fired))
         return Outcome(delay, None, tuple(fired))
 
-    def device_fault(self, request: RequestInfo) -> tuple[int, FaultRule] | None:
-        """The error code of a device-level fault on an app's command, if one fires."""
+    def device_fault(self, request: RequestInfo) -> FaultRule | None:
+        """The device-level fault rule (``rule.device`` says which fault) that fires on an app's
+        command, if any."""
         for rule in self.rules:
             if rule.action == "device" and self._device_matches(rule, request) and self._fires(rule):
-                return DEVICE_FAULTS[rule.device or ""], rule
+                return rule
         return None
 
     @staticmethod
@@ -281,15 +294,6 @@ class FaultRules:
         return ((rule.did is None or rule.did in request.dids)
                 and (rule.appid is None or rule.appid == request.appid)
                 and (rule.user is None or rule.user in request.users))
-
-    @staticmethod
-    def answer_status(rule: FaultRule) -> int:
-        """The HTTP status of an answering rule."""
-        if rule.action == "error":
-            return ERRORS[rule.error or 9008].status
-        if rule.action == "throttle":
-            return ERRORS[THROTTLED].status
-        return rule.status or 500
 
     # -- snapshots -------------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:

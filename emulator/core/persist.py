@@ -14,9 +14,13 @@ bookkeeping such a store keeps: it costs nothing until a durable state asks.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from .device import copy_json
 
 T = TypeVar("T")
 
@@ -163,3 +167,25 @@ class DataclassRecords:
             load(list(found.values()))
         else:
             load({"next_id": found.pop("next_id", 1), self.rows_key: list(found.values())})
+
+
+#: True while a store loads a document it may keep (see :func:`adopting`).
+_ADOPTING: contextvars.ContextVar[bool] = contextvars.ContextVar("adopting", default=False)
+
+
+@contextlib.contextmanager
+def adopting() -> Iterator[None]:
+    """Stores loaded in this block may keep the data they are given: the document is the
+    caller's own copy (just unpickled), nobody else holds it."""
+    token = _ADOPTING.set(True)
+    try:
+        yield
+    finally:
+        _ADOPTING.reset(token)
+
+
+def owned(data: T) -> T:
+    """What a store's ``load`` keeps: a copy of ``data``, so the snapshot it came from stays as it
+    was whatever the state does next; the data itself when :func:`adopting` (a reset restoring its
+    cached snapshot: the copy would cost about a quarter of the reset, for a document nobody keeps)."""
+    return data if _ADOPTING.get() else copy_json(data)

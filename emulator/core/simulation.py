@@ -2,9 +2,9 @@
 up through the event queue, taking them offline and back.
 
 A device's state at any instant is a pure function of its stored state and the time
-(``emulator/gizwits/devices/device.py``): reading it costs nothing per elapsed event. What the
+(:mod:`emulator.core.device`): reading it costs nothing per elapsed event. What the
 device *reported* meanwhile — program transitions, countdown ticks, sensor readings —
-reaches ``cloud.feed`` (and so the history, raw_data logs, rules, push channels) when its
+reaches the change feed (and so the history, logs, rules, push channels) when its
 timeline is *materialised*: every point from the last published one up to an instant is
 published, in time order, as a :class:`~emulator.core.changes.Change` stamped with the
 point's own time. ``device.sim["seen"]`` is the instant up to which a device's timeline
@@ -34,24 +34,42 @@ reported (what devdata shows, with its ``updated_at``); coming back online publi
 ``online`` change and a report of everything that differs from the frozen state (empty
 if nothing does: the report itself is logged). Going back online
 after a delay is a ``device.online`` event (key ``online:<did>``).
+
+The engine serves every cloud: it works on the core's :class:`~emulator.core.device.Device`
+through the :class:`DeviceLookup` it is given (every cloud's devices), and the writes every
+cloud makes to a device (:meth:`Simulation.apply`, :meth:`Simulation.set_environment`,
+:meth:`Simulation.set_online`) go through here, so their history stays in order.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
-from ..gizwits.devices import Device
-from .changes import Change
-
-if TYPE_CHECKING:
-    from ..gizwits.cloud.cloud import Cloud
+from .changes import Change, ChangeFeed
+from .device import Device
+from .events import EventQueue
+from .history import History
 
 WAKE, ONLINE = "device.wake", "device.online"
 
 
+class DeviceLookup(Protocol):
+    """Every device the simulation drives, by id (each cloud's registry contributes its own)."""
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def get(self, did: str) -> Any: ...
+
+
 class Simulation:
-    def __init__(self, cloud: Cloud, *, live: bool = True) -> None:
-        self.cloud = cloud
+    def __init__(self, events: EventQueue, feed: ChangeFeed, history: History, devices: DeviceLookup,
+                 now: Callable[[], float], *, live: bool = True) -> None:
+        self.events = events
+        self.feed = feed
+        self.history = history
+        self.devices = devices
+        self.now = now
         self._live = live
         #: Changes published from timelines, and device wake-ups run (counters for benchmarks).
         self.published = 0
@@ -59,8 +77,8 @@ class Simulation:
         #: did -> (instant, cause) of its wake-up; instant -> dids filed for it, in order.
         self._wakes: dict[str, tuple[float, str]] = {}
         self._calendar: dict[float, dict[str, None]] = {}
-        cloud.events.handle(WAKE, self._on_wake)
-        cloud.events.handle(ONLINE, self._on_online)
+        events.handle(WAKE, self._on_wake)
+        events.handle(ONLINE, self._on_online)
 
     # -- live or lazy -------------------------------------------------------------------------------
     @property
@@ -72,7 +90,7 @@ class Simulation:
         if live == self._live:
             return
         self._live = live
-        for device in self.cloud.devices:
+        for device in self.devices:
             self.reschedule(device)
 
     # -- devices joining and changing ------------------------------------------------------------
@@ -85,7 +103,7 @@ class Simulation:
 
     def materialize(self, device: Device, until: float) -> tuple[float, str] | None:
         """Publish the device's timeline up to ``until``; return its next point after that."""
-        self.cloud.devices.touched.touch(device.did)  # whoever holds the device, it changes here
+        self.devices.get(device.did)  # a lookup counts as touched: whoever holds the device, it changes here
         seen = device.sim["seen"]
         if until < seen:
             self.rewind(device, until)
@@ -105,12 +123,12 @@ class Simulation:
             setattr(device, name, min(getattr(device, name), getattr(device, name) + seconds))
         device.sim["seen"] = to
         device.cache.pop("reported", None)
-        self.cloud.history.drop_after(device.did, to)
+        self.history.drop_after(device.did, to)
         self.reschedule(device)
 
     def rewind_all(self, to: float) -> None:
         """:meth:`rewind` every device whose timeline is ahead of ``to``."""
-        for device in self.cloud.devices:
+        for device in self.devices:
             if device.sim["seen"] > to:
                 self.rewind(device, to)
 
@@ -118,7 +136,7 @@ class Simulation:
         """Publish the points from ``point`` (the first after ``seen``) up to ``until``."""
         if point is not None and point[0] <= until:
             family = device.family
-            publish = self.cloud.feed.publish
+            publish = self.feed.publish
             step = family.step
             did = device.did
             cached = device.cache.get("reported")
@@ -145,12 +163,12 @@ class Simulation:
 
     def observe(self, device: Device, now: float | None = None) -> Device:
         """Bring the device's published history up to ``now`` (default: the cloud's now)."""
-        self.materialize(device, self.cloud.now() if now is None else now)
+        self.materialize(device, self.now() if now is None else now)
         return device
 
     def reschedule(self, device: Device) -> None:
         """(Re)arm the device's one wake event after anything changed it."""
-        self.cloud.devices.touched.touch(device.did)  # every change to a device ends here
+        self.devices.get(device.did)  # a lookup counts as touched: every change to a device ends here
         self._rearm(device)
 
     def _rearm(self, device: Device) -> None:
@@ -184,7 +202,9 @@ class Simulation:
         bucket = self._calendar.get(due)
         if bucket is None:
             bucket = self._calendar[due] = {}
-            self.cloud.events.schedule(due, WAKE, {"at": due}, key=f"wake@{due!r}")
+            key = f"wake@{due!r}"
+            if self.events.keyed(key) is None:  # after a restore, the restored event keeps its place
+                self.events.schedule(due, WAKE, {"at": due}, key=key)
         bucket[did] = None
 
     def _unfile(self, did: str, due: float) -> None:
@@ -193,14 +213,14 @@ class Simulation:
         del bucket[did]
         if not bucket:
             del self._calendar[due]
-            self.cloud.events.cancel_key(f"wake@{due!r}")
+            self.events.cancel_key(f"wake@{due!r}")
 
     def _on_wake(self, data: dict[str, object], due: float) -> None:
         bucket = self._calendar.pop(due, None)
         if not bucket:
             return
         wakes = self._wakes
-        devices = self.cloud.devices
+        devices = self.devices
         live = self._live
         woken = 0
         for did in bucket:
@@ -228,12 +248,17 @@ class Simulation:
         self._live = bool(data.get("live", self._live))
 
     def rebuild(self) -> None:
-        """After a restore: drop the restored wake events and file every device again."""
-        self.cloud.events.cancel_where(WAKE)
+        """After a restore: file every device again. A restored wake event whose instant some device
+        is filed for stays where it was in the queue (so events due at the same instant keep their
+        order); the others are dropped."""
         self._wakes.clear()
         self._calendar.clear()
-        for device in self.cloud.devices.peek():
+        peek = getattr(self.devices, "peek", None)
+        for device in peek() if peek is not None else self.devices:
             self._rearm(device)  # nothing changed in the device: its wake-up is filed again
+        for event in self.events.pending(WAKE):
+            if event.data.get("at") not in self._calendar and event.key is not None:
+                self.events.cancel_key(event.key)
 
     # -- online / offline ------------------------------------------------------------------------------
     def go_offline(self, device: Device, now: float) -> None:
@@ -241,7 +266,7 @@ class Simulation:
         device.sim["frozen"] = device.family.read(device, now)
         device.online = False
         device.state_changed_at = now
-        self.cloud.feed.publish(Change(device.did, now, "offline", source="device"))
+        self.feed.publish(Change(device.did, now, "offline", source="device"))
         self.reschedule(device)
 
     def come_online(self, device: Device, now: float) -> None:
@@ -250,20 +275,77 @@ class Simulation:
         device.online = True
         device.state_changed_at = now
         device.sim["seen"] = now
-        self.cloud.feed.publish(Change(device.did, now, "online", source="device"))
+        self.feed.publish(Change(device.did, now, "online", source="device"))
+        own = family.came_online(device, now)
+        if own:
+            family.store(device, own, now)
         clock = family.clock(device, now)
         current = family.read(device, now)
         # Back online, the device reports its status: what differs from its last report.
         changes = {k: v for k, v in current.items() if k not in clock and frozen.get(k) != v}
-        self.cloud.feed.publish(Change(device.did, now, "attrs", changes, source="device"))
+        self.feed.publish(Change(device.did, now, "attrs", changes, source="device"))
         device.updated_at = now
         self.reschedule(device)
 
     def back_online_after(self, device: Device, now: float, seconds: float) -> None:
         """Schedule the device's return online ``seconds`` after ``now``."""
-        self.cloud.events.schedule(now + seconds, ONLINE, {"did": device.did}, key="online:" + device.did)
+        self.events.schedule(now + seconds, ONLINE, {"did": device.did}, key="online:" + device.did)
 
     def _on_online(self, data: dict[str, object], due: float) -> None:
-        device = self.cloud.devices.get(str(data["did"]))
+        device = self.devices.get(str(data["did"]))
         if device is not None and not device.online:
-            self.cloud.set_online(device, True, now=due)
+            self.set_online(device, True, due)
+
+    # -- what every cloud does to its devices ----------------------------------------------------------
+    def register(self, device: Device, now: float, *, source: str = "device") -> None:
+        """A new device joins at ``now``: its first report (every value) is published like any
+        later change (with ``source``), so the history of a device starts with its full state."""
+        self.feed.publish(Change(device.did, now, "attrs", device.read(now), source=source))
+        self.track(device, now)
+
+    def apply(self, device: Device, changes: dict[str, Any], now: float, *, source: str, uid: str | None = None,
+              appid: str | None = None, payload: bytes | None = None) -> dict[str, Any]:
+        """Write validated ``changes`` to ``device`` at ``now`` and publish what changed.
+
+        The device's timeline is published up to ``now`` first, so its history stays in
+        order. An offline device changes but reports nothing until it is back online.
+        """
+        self.materialize(device, now)
+        changed = device.write(changes, now)
+        if device.online:
+            self.feed.publish(Change(device.did, now, "attrs", changed, source=source, uid=uid, appid=appid,
+                                     payload=payload))
+        self.reschedule(device)
+        return changed
+
+    def set_environment(self, device: Device, values: dict[str, Any], now: float) -> dict[str, Any]:
+        """Change the world around a device; return the reported values that changed at once.
+
+        The device's family decides what follows; what follows later is on its timeline.
+        """
+        self.materialize(device, now)
+        before = device.read(now)
+        device.family.settle(device, now)
+        device.environment.update(values)
+        own = device.family.environment_changed(device, now)
+        if own:
+            device.family.store(device, own, now)
+        after = device.read(now)
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        if changed:
+            device.updated_at = now
+            self.feed.publish(Change(device.did, now, "attrs", changed, source="device"))
+        self.reschedule(device)
+        return changed
+
+    def set_online(self, device: Device, online: bool, now: float, *, back_after: float | None = None) -> None:
+        """Take the device offline or bring it back; offline with ``back_after`` seconds, it
+        comes back by itself then (an event)."""
+        if device.online != online:
+            if online:
+                self.events.cancel_key("online:" + device.did)
+                self.come_online(device, now)
+            else:
+                self.go_offline(device, now)
+        if not online and back_after is not None:
+            self.back_online_after(device, now, back_after)

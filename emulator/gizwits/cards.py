@@ -29,9 +29,8 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from typing import Any
 
-from ..core.faults import DEVICE_FAULTS
 from ..core.localtime import wall
-from .cloud.cloud import Cloud
+from .cloud.cloud import DEVICE_FAULT_CODES, Cloud
 from .cloud.sharing.bindings import Binding
 from .devices import Device
 from .devices.datapoints import InvalidValue
@@ -215,7 +214,7 @@ def _facts(cloud: Cloud, device: Device, reported: dict[str, Any], now: float) -
         facts.append(_fact("lock", "Lock", "locked" if family.locked(device) else "unlocked"))
     fault = device_fault(cloud, device.did)
     if fault is not None:
-        facts.append(_fact("fault", "Device fault", f"{FAULT_LABELS[fault[1]]} ({DEVICE_FAULTS[fault[1]]})"))
+        facts.append(_fact("fault", "Device fault", f"{FAULT_LABELS[fault[1]]} ({DEVICE_FAULT_CODES[fault[1]]})"))
     if not device.online:
         facts.append(_fact("offline", "Offline", f"since {_at_label(device.state_changed_at, device.timezone)}: "
                                                  "shows its last report"))
@@ -243,7 +242,7 @@ def _heating(device: Device, family: PilotePro, reported: dict[str, Any], now: f
 def device_fault(cloud: Cloud, did: str) -> tuple[str, str] | None:
     """``(rule id, kind)`` of the device fault rule aimed at ``did`` alone, if any."""
     for rule in cloud.faults.rules:
-        if rule.action == "device" and rule.did == did and rule.device in DEVICE_FAULTS:
+        if rule.action == "device" and rule.did == did and rule.device in DEVICE_FAULT_CODES:
             return rule.id, rule.device
     return None
 
@@ -446,7 +445,7 @@ def _actions(cloud: Cloud, device: Device, reported: dict[str, Any], now: float)
                     "value": fault[1] if fault else NO_FAULT,
                     "options": [{"value": NO_FAULT, "label": "none"},
                                 *({"value": k, "label": f"{FAULT_CHOICES[k]} ({code})"}
-                                  for k, code in DEVICE_FAULTS.items())],
+                                  for k, code in DEVICE_FAULT_CODES.items())],
                     "perform": _fault})
     return actions
 

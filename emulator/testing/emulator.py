@@ -42,12 +42,15 @@ from ..core.faults import FaultRule
 from ..core.journal import Entry
 from ..core.outbox import Message
 from ..core.sessions import FrameRecord
+from ..ewelink.cloud.accounts import EwelinkAccount
+from ..ewelink.cloud.cloud import EwelinkCloud
+from ..ewelink.regions import API_HOSTS
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
 from .live import LiveServer
-from .redirect import Redirect
-from .tls import GIZWITS_HOSTS, test_tls
+from .redirect import ALL_HOSTS, Redirect
+from .tls import test_tls
 
 #: Where in-process clients send their requests (the Host they show).
 IN_PROCESS_URL = "https://euapi.gizwits.com"
@@ -132,10 +135,12 @@ class DeviceHandle:
     def __init__(self, cloud: Cloud, did: str) -> None:
         self._cloud = cloud
         self.did = did
-        cloud.devices.require(did)
+        if cloud.world.devices.get(did) is None:
+            cloud.devices.require(did)  # 9014, as for any unknown device
 
     def press(self, mode: str | None = None, **changes: Any) -> dict[str, Any]:
-        """Someone uses the device's buttons: ``press("eco")``, ``press(lock_switch=1)``. Returns what changed."""
+        """Someone uses the device's buttons: ``press("eco")``, ``press(lock_switch=1)``; an eWeLink
+        device takes its params: ``press(switch="on")``. Returns what changed."""
         if mode is not None:
             changes["mode"] = mode
         changed = control.press(self._cloud, self.did, changes)
@@ -205,6 +210,49 @@ class FaultsHandle:
         return len(self._cloud.faults)
 
 
+class EwelinkHandle:
+    """The eWeLink cloud of the emulator: accounts, devices, and a client that signs its requests."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
+
+    @property
+    def cloud(self) -> EwelinkCloud:
+        cloud = self._emulator.cloud.world.part(EwelinkCloud.name)
+        assert cloud is not None
+        return cloud  # type: ignore[no-any-return]
+
+    def account(self, *devices: int | dict[str, Any], email: str | None = None, password: str | None = None,
+                region: str = "eu", appid: str | None = None) -> EwelinkAccount:
+        """A new logged-in account with devices of these UIIDs: ``emu.ewelink.account(1, 4, 32)``."""
+        from ..admin import ewelink
+
+        return ewelink.account(self._emulator.cloud.world, list(devices), email=email, password=password,
+                               region=region, appid=appid)
+
+    def devices(self) -> list[dict[str, Any]]:
+        from ..admin import ewelink
+
+        return ewelink.devices(self._emulator.cloud.world)
+
+    def accounts(self) -> list[dict[str, Any]]:
+        from ..admin import ewelink
+
+        return ewelink.accounts(self._emulator.cloud.world)
+
+    def device(self, deviceid: str) -> DeviceHandle:
+        return DeviceHandle(self._emulator.cloud, deviceid)
+
+    def client(self, region: str = "eu", **options: Any) -> httpx.AsyncClient:
+        """An ``httpx.AsyncClient`` on the region's API host: the live server when started (with the
+        region's ``Host``), in-process otherwise. Authorisation headers are the caller's."""
+        host = API_HOSTS[region]
+        if self._emulator.url:
+            headers = {"Host": host, **options.pop("headers", {})}
+            return httpx.AsyncClient(base_url=self._emulator.url, headers=headers, **options)
+        return httpx.AsyncClient(transport=self._emulator.transport(), base_url=f"https://{host}", **options)
+
+
 class SessionsHandle:
     """Live WebSocket sessions (``/ws/app/v1``) and their faults; ``session`` is an id (``"s1"``),
     None for every session."""
@@ -262,11 +310,13 @@ class Emulator:
         self.config = base.with_changes(seed=seed, fixture=named, **options)
         self.cloud = Cloud(self.config)
         self._fixture = fixture
+        self.app = create_app(self.config, self.cloud)  # every cloud attached before the fixture is loaded
         if isinstance(fixture, dict):
             control.reset(self.cloud, fixture)
-        self.app = create_app(self.config, self.cloud)
         self.clock = ClockHandle(self.cloud)
         self.faults = FaultsHandle(self.cloud)
+        #: The eWeLink cloud served beside the Gizwits one.
+        self.ewelink = EwelinkHandle(self)
         #: Live WebSocket sessions and their faults.
         self.ws = SessionsHandle(self.cloud)
         self._servers: list[LiveServer] = []
@@ -316,8 +366,9 @@ class Emulator:
                  tb: TracebackType | None) -> None:
         self.stop()
 
-    def redirect(self, hosts: tuple[str, ...] = GIZWITS_HOSTS) -> Redirect:
-        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` here."""
+    def redirect(self, hosts: tuple[str, ...] = ALL_HOSTS) -> Redirect:
+        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` (default:
+        every Gizwits and CoolKit host) here."""
         if not self._servers:
             raise RuntimeError("redirection needs a live server: use Emulator.serve() or emu.start()")
         tls_port = self._servers[1].port if len(self._servers) > 1 else None

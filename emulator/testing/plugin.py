@@ -9,6 +9,8 @@ Fixtures:
   hosts reach it;
 - ``heatzy_account``: a factory, ``heatzy_account("Pilote2", "Glow_Simple")`` -> an
   account (e-mail, password, token, bound devices) on the emulator the test uses;
+- ``ewelink_account``: a factory, ``ewelink_account(1, 4, 32)`` -> a logged-in eWeLink
+  account (e-mail, password, apikey, at/rt, the app id and secret, devices of these UIIDs);
 - ``gizwits_clock``: the clock of the emulator the test uses.
 
 The marker ``@pytest.mark.gizwits(fixture="demo", seed=1, strict=False)`` chooses the
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ..ewelink.cloud.accounts import EwelinkAccount
     from ..gizwits.cloud.accounts import Account
     from .emulator import ClockHandle, Emulator
 
@@ -151,6 +154,12 @@ def heatzy_account(request: pytest.FixtureRequest) -> Callable[..., Account]:
     """``heatzy_account("Pilote2", "Glow_Simple", email=None, password=None)`` -> a new account."""
     emulator = _active(request)
     return emulator.account
+
+
+@pytest.fixture
+def ewelink_account(request: pytest.FixtureRequest) -> Callable[..., EwelinkAccount]:
+    """``ewelink_account(1, 4, email=None, password=None, region="eu")`` -> a new logged-in eWeLink account."""
+    return _active(request).ewelink.account
 
 
 @pytest.fixture

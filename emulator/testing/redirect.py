@@ -1,9 +1,11 @@
-"""Host redirection: unmodified clients that call the real Gizwits hosts reach a live emulator.
+"""Host redirection: unmodified clients that call the real Gizwits or CoolKit hosts reach a live emulator.
 
 While a :class:`Redirect` is active, every new client of these libraries sends what it
 addresses to a Gizwits host (the API hosts ``euapi``/``usapi``/``api.gizwits.com`` and the
 WebSocket hosts ``eusandbox``/``eum2m``/``m2m``/``sandbox``/``usm2m.gizwits.com``, listed once
-in :mod:`emulator.gizwits.hosts`) to the emulator instead:
+in :mod:`emulator.gizwits.hosts`) or to a CoolKit host (the regions' API and dispatch hosts,
+the global host, the WebSocket domains dispatch answers, listed once in
+:mod:`emulator.ewelink.regions`) to the emulator instead:
 
 - aiohttp: new ``TCPConnector`` objects get a resolver that answers those names with the
   emulator's address *and port* (the URL, the ``Host`` header and the TLS server name are
@@ -14,8 +16,9 @@ in :mod:`emulator.gizwits.hosts`) to the emulator instead:
 - websockets (its asyncio client, ``websockets.connect``): new connections to those hosts
   go to the emulator's address and port, the URI, ``Host`` and TLS server name untouched.
 
-Ports: the TLS ports of the real cloud (443 for HTTPS, 8880 for WSS) go to the
-emulator's TLS listener, every other port (80, 8080 for WS) to its plain listener. The
+Ports: the TLS ports of the real clouds (443 for HTTPS, 8880 for Gizwits' WSS, 8080 on the
+CoolKit WebSocket domains) go to the emulator's TLS listener, every other port (80, Gizwits'
+8080 for WS) to its plain listener. The
 server certificate is valid for the Gizwits hosts, signed by the test authority
 (:mod:`emulator.testing.tls`), so ``https``/``wss`` clients work with their default
 settings. Clients created before the redirect starts are not affected. Libraries that
@@ -30,15 +33,20 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ..ewelink.regions import TLS_8080_HOSTS
 from ..gizwits.hosts import GIZWITS_HOSTS, TLS_PORTS
-from .tls import TestTLS
+from .tls import EWELINK_HOSTS, TestTLS
 
+#: Hosts whose port 8080 is TLS too (the CoolKit WebSocket domains).
+TLS_8080 = frozenset(TLS_8080_HOSTS)
 LOOPBACK = "127.0.0.1"
+#: Every host redirected by default.
+ALL_HOSTS = (*GIZWITS_HOSTS, *EWELINK_HOSTS)
 
 
 class Redirect:
     def __init__(self, plain_port: int, tls_port: int | None, tls: TestTLS | None,
-                 hosts: tuple[str, ...] = GIZWITS_HOSTS) -> None:
+                 hosts: tuple[str, ...] = ALL_HOSTS) -> None:
         self.plain_port = plain_port
         self.tls_port = tls_port
         self.tls = tls
@@ -48,9 +56,9 @@ class Redirect:
     def handles(self, host: str | None) -> bool:
         return (host or "").lower().rstrip(".") in self.hosts
 
-    def port_for(self, port: int | None, *, secure: bool) -> int:
-        """The emulator's port for a connection to ``port`` of a Gizwits host."""
-        wants_tls = port in TLS_PORTS if port else secure
+    def port_for(self, port: int | None, *, secure: bool, host: str = "") -> int:
+        """The emulator's port for a connection to ``port`` of a redirected host."""
+        wants_tls = (port in TLS_PORTS or (port == 8080 and host.lower().rstrip(".") in TLS_8080)) if port else secure
         if wants_tls:
             if self.tls_port is None:
                 raise ConnectionRefusedError("the emulator serves no TLS (started with tls=False)")
@@ -146,7 +154,7 @@ class Redirect:
             target = parse_uri(uri)
             if redirect.handles(target.host) and kwargs.get("sock") is None:
                 kwargs.setdefault("host", LOOPBACK)
-                kwargs.setdefault("port", redirect.port_for(target.port, secure=target.secure))
+                kwargs.setdefault("port", redirect.port_for(target.port, secure=target.secure, host=target.host))
                 kwargs.setdefault("proxy", None)
                 if target.secure and kwargs.get("ssl", True) is True and redirect.tls is not None:
                     kwargs["ssl"] = redirect.tls.client_context()
@@ -158,7 +166,7 @@ class Redirect:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""
         parts = urlsplit(url)
         secure = parts.scheme in ("https", "wss")
-        port = self.port_for(parts.port, secure=secure)
+        port = self.port_for(parts.port, secure=secure, host=parts.hostname or "")
         return urlunsplit((parts.scheme, f"{LOOPBACK}:{port}", parts.path, parts.query, parts.fragment)), parts.netloc
 
 
@@ -173,7 +181,8 @@ def _resolver(redirect: Redirect, fallback: Any) -> Any:
 
         async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> Any:
             if redirect.handles(host):
-                return [{"hostname": host, "host": LOOPBACK, "port": redirect.port_for(port, secure=port in TLS_PORTS),
+                return [{"hostname": host, "host": LOOPBACK,
+                         "port": redirect.port_for(port, secure=port in TLS_PORTS, host=host),
                          "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
             if self._fallback is None:
                 from aiohttp import DefaultResolver

@@ -1,4 +1,5 @@
-"""Test TLS: a throw-away certificate authority and a server certificate for the Gizwits hosts.
+"""Test TLS: a throw-away certificate authority and a server certificate for the Gizwits and
+CoolKit (eWeLink) hosts.
 
 Made with ``trustme`` once per process (it takes a few tens of milliseconds) and written
 to a temporary folder, because servers and some clients want files. Clients trust the
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..ewelink.regions import HOSTS as EWELINK_HOSTS
 from ..gizwits.hosts import GIZWITS_HOSTS
 
 _LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+__all__ = ["EWELINK_HOSTS", "GIZWITS_HOSTS", "TestTLS", "test_tls"]
 
 
 @dataclass
@@ -56,7 +59,7 @@ def test_tls() -> TestTLS:
             folder = Path(tempfile.mkdtemp(prefix="gizwits-emulator-tls-"))
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             authority = trustme.CA(organization_name="gizwits-emulator test authority")
-            certificate = authority.issue_cert(*GIZWITS_HOSTS, *_LOCAL_NAMES)
+            certificate = authority.issue_cert(*GIZWITS_HOSTS, *EWELINK_HOSTS, *_LOCAL_NAMES)
             ca_file, server_file = folder / "ca.pem", folder / "server.pem"
             authority.cert_pem.write_to_path(str(ca_file))
             certificate.private_key_and_cert_chain_pem.write_to_path(str(server_file))

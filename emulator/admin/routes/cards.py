@@ -11,29 +11,46 @@ from typing import Any
 
 from starlette.routing import Route
 
+from ...ewelink import cards as ewelink_cards
+from ...ewelink.errors import EwelinkError
 from ...gizwits import cards
 from ...gizwits.api.http import Call, endpoint
 from ...gizwits.errors import form_invalid
-from .. import control
+from .. import control, ewelink
 from .spec import body, error, json_body, operation, parameter
 
 
 @endpoint(auth="none")
 def list_cards(call: Call) -> Any:
-    return cards.overview(call.cloud, call.now)
+    found = cards.overview(call.cloud, call.now)
+    world = call.cloud.world
+    if world.part("ewelink") is not None:  # the eWeLink devices' cards, of the same shape, after the Gizwits ones
+        found["cards"].extend(ewelink_cards.cards(ewelink.cloud_of(world), call.now))
+    return found
 
 
 @endpoint(auth="none")
 def get_card(call: Call) -> Any:
+    if ewelink.owns(call.cloud.world, call.path("did")):
+        cloud = ewelink.cloud_of(call.cloud.world)
+        return ewelink_cards.card(cloud, cloud.device(call.path("did")), call.now)
     return cards.card(call.cloud, call.cloud.devices.require(call.path("did")), call.now)
 
 
 @endpoint(auth="none", body="optional")
 def act(call: Call) -> Any:
-    device = call.cloud.devices.require(call.path("did"))
     unknown = sorted(set(call.body) - {"value"})
     if unknown:
         raise form_invalid(f'an action takes {{"value": ...}} only, got {unknown}')
+    if ewelink.owns(call.cloud.world, call.path("did")):
+        cloud = ewelink.cloud_of(call.cloud.world)
+        device = cloud.device(call.path("did"))
+        try:
+            ewelink_cards.perform(cloud, device, call.path("action"), call.body.get("value"), call.now)
+        except (ewelink_cards.CardError, EwelinkError) as error:
+            raise form_invalid(str(error)) from None
+        return ewelink_cards.card(cloud, device, call.cloud.sync())
+    device = call.cloud.devices.require(call.path("did"))
     cards.perform(call.cloud, device, call.path("action"), call.body.get("value"), call.now)
     return cards.card(call.cloud, device, call.cloud.sync())
 

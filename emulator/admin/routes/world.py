@@ -27,7 +27,8 @@ def press(call: Call) -> Any:
 @endpoint(auth="none", body="required")
 def environment(call: Call) -> Any:
     changed = control.set_environment(call.cloud, call.path("did"), call.body)
-    return {"changed": changed, "environment": dict(call.cloud.devices.require(call.path("did")).environment)}
+    device = call.cloud.world.devices.get(call.path("did"))
+    return {"changed": changed, "environment": dict(device.environment)}
 
 
 ROUTES = [
@@ -43,7 +44,9 @@ SPEC: dict[str, dict[str, Any]] = {
         request=body({"type": "object", "required": ["online"], "properties": {"online": {"type": "boolean"}}}),
         responses={"200": json_body("Done", {"type": "object"}), "400": error(), "404": error()})},
     "/devices/{did}/press": {"post": operation(
-        "Use the device's own buttons", "A local change the device reports, e.g. {\"mode\": \"eco\"}.",
+        "Use the device's own buttons",
+        "A local change the device reports, e.g. {\"mode\": \"eco\"} (Gizwits), or the device's params "
+        "(eWeLink: {\"switch\": \"on\"}).",
         parameters=_DID, request=body({"type": "object", "minProperties": 1}),
         responses={"200": json_body("What changed", {"type": "object"}), "400": error(), "404": error()})},
     "/devices/{did}/environment": {"post": operation(

@@ -8,6 +8,7 @@ badge), so the page works on an offline machine.
 from __future__ import annotations
 
 import importlib.util
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,17 @@ _PAGE = """<!DOCTYPE html>
 <body>
   <div id="swagger-ui"></div>
   <script src="{static}/swagger-ui-bundle.js"></script>
+  <script src="{static}/swagger-ui-standalone-preset.js"></script>
   <script>
     window.ui = SwaggerUIBundle({{
-      url: "/openapi.json",
+      urls: {urls},
+      "urls.primaryName": "{primary}",
       dom_id: "#swagger-ui",
       deepLinking: true,
       validatorUrl: null,
       docExpansion: "list",
+      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+      layout: "StandaloneLayout",
     }});
   </script>
 </body>
@@ -61,9 +66,17 @@ def openapi_json(call: Call) -> Any:
     return document()
 
 
+#: This API's document, the first of the page's selector.
+PRIMARY = ("Gizwits app API", "/openapi.json")
+
+
 @endpoint(auth="none")
 def docs_page(call: Call) -> Any:
-    return HTMLResponse(_PAGE.format(static=STATIC_PATH))
+    """The page shows this API's document and the others the application lists in
+    ``app.state.documents`` (``[(name, url)]``: the other clouds served beside it)."""
+    others = list(getattr(call.request.app.state, "documents", []))
+    urls = [{"name": name, "url": url} for name, url in [PRIMARY, *others]]
+    return HTMLResponse(_PAGE.format(static=STATIC_PATH, urls=json.dumps(urls), primary=PRIMARY[0]))
 
 
 ROUTES = [

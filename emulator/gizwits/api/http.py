@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from ...core import headers, jsontext
+from ...core import bodies, headers
 from ..cloud.cloud import Cloud
 from ..cloud.identity.apps import App
 from ..cloud.identity.users import User
@@ -166,19 +166,10 @@ async def read_body(request: Request, cloud: Cloud, limit: int | None = None) ->
 
 def parse_json_object(raw: bytes, *, required: bool) -> dict[str, Any]:
     """A JSON object from a body sent with any content type (clients send ``text/plain``)."""
-    if not raw.strip():
-        if required:
-            raise form_invalid("a JSON object body is required")
-        return {}
     try:
-        value = jsontext.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise form_invalid("request body is not UTF-8") from None
-    except jsontext.NotJson as error:
-        raise form_invalid(f"request body: {error}") from None
-    if not isinstance(value, dict):
-        raise form_invalid(f"request body must be a JSON object, got {type(value).__name__}")
-    return value
+        return bodies.parse_json_object(raw, required=required)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:
@@ -234,39 +225,21 @@ def endpoint(*, auth: str = "user", body: str = "none",
 
 
 # -- body field helpers -------------------------------------------------------------------
-_MISSING = object()
-
-
 def field(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False,
           default: Any = None, allow_none: bool = False) -> Any:
     """``body[name]`` checked to be of ``kind`` (bools are not ints here); 9015 otherwise."""
-    value = body.get(name, _MISSING)
-    if value is _MISSING or (value is None and not allow_none):
-        if required:
-            raise form_invalid(f"{name} is required")
-        return default
-    if value is None:
-        return None
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds:
-        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got a boolean")
-    if not isinstance(value, kinds):
-        raise form_invalid(f"{name} must be {_kind_name(kinds)}, got {type(value).__name__}")
-    return value
+    try:
+        return bodies.field(body, name, kind, required=required, default=default, allow_none=allow_none)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 def text(body: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = 1024,
          allow_empty: bool = True) -> str | None:
-    value = field(body, name, str, required=required)
-    if value is None:
-        return None
-    if not allow_empty and not value.strip():
-        raise form_invalid(f"{name} must not be empty")
-    if len(value) > max_length:
-        raise form_invalid(f"{name} is longer than {max_length} characters")
-    if "\x00" in value:
-        raise form_invalid(f"{name} contains a NUL character")
-    return value
+    try:
+        return bodies.text(body, name, required=required, max_length=max_length, allow_empty=allow_empty)
+    except bodies.BodyError as error:
+        raise form_invalid(str(error)) from None
 
 
 #: Longest raw payload a client may send (control ``raw``, a scheduler task's ``raw``), in bytes.
@@ -346,9 +319,3 @@ def date_field(body: Mapping[str, Any], name: str, *, required: bool = False) ->
     except ValueError:
         raise form_invalid(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
     return value
-
-
-def _kind_name(kinds: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
-             dict: "an object"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -16,7 +16,7 @@ from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 
 if TYPE_CHECKING:
-    from .cloud import Cloud
+    from .context import GizwitsContext
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Account:
         return asdict(self)
 
 
-def create_account(cloud: Cloud, products: list[str | dict[str, Any]] | tuple[str, ...] = (), *,
+def create_account(cloud: GizwitsContext, products: list[str | dict[str, Any]] | tuple[str, ...] = (), *,
                    email: str | None = None, password: str | None = None,
                    appid: str = HEATZY_APP_ID) -> Account:
     """A new user with one bound device per item of ``products``.
@@ -84,7 +84,7 @@ def create_account(cloud: Cloud, products: list[str | dict[str, Any]] | tuple[st
         return Account(email, password, user.uid, appid, token.token, devices)
 
 
-def _device_plan(cloud: Cloud, item: str | dict[str, Any]) -> tuple[Any, str, dict[str, Any], bool]:
+def _device_plan(cloud: GizwitsContext, item: str | dict[str, Any]) -> tuple[Any, str, dict[str, Any], bool]:
     spec = {"product": item} if isinstance(item, str) else item
     if not isinstance(spec, dict) or not isinstance(spec.get("product"), str):
         raise form_invalid('a device is a product name or key, or {"product": ..., "alias": ..., "attrs": {...}}')

@@ -1,11 +1,18 @@
-"""The cloud: every store, the clock, the event queue and the change feed, in one object.
+"""The Gizwits cloud: its stores and engines, assembled on the world's core pieces.
+
+``Cloud`` is the Gizwits part of a :class:`~emulator.core.world.World`: it builds the
+Gizwits stores (users, bindings, sharing, automation ...) on the world's clock, event
+queue, change feed and simulation, registers them for snapshots and its devices with the
+world's directory, and loads the Gizwits part of scenarios. ``Cloud(config)`` alone makes
+a world of its own with only this cloud in it (what most tests use); the application adds
+the other clouds to the same world.
 
 Routes call the methods here (or the stores' own) and never touch device behaviour
-themselves. One re-entrant lock guards the whole state, so a live server thread and a
-test thread can share it.
+themselves. The world's lock guards the whole state.
 
-In memory by default; :meth:`Cloud.keep_state` keeps the world in a state file from then
-on (:mod:`emulator.core.durable`), and ``cloud.durable.commit()`` saves what changed.
+In memory by default; :meth:`Cloud.keep_state` keeps the whole world (every cloud of it) in
+a state file from then on (:mod:`emulator.core.durable`), and ``cloud.durable.commit()``
+saves what changed.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import EmulatorConfig
-from ...core.changes import Change, ChangeFeed
+from ...core.changes import ChangeFeed
 from ...core.clock import Clock
 from ...core.durable import DurableState, NoDurableState
 from ...core.events import EventQueue
@@ -27,12 +34,14 @@ from ...core.journal import Journal
 from ...core.outbox import Outbox
 from ...core.persist import Store
 from ...core.randomness import RandomStates
+from ...core.scenario import Fixture
 from ...core.sessions import SessionRegistry
 from ...core.simulation import Simulation
+from ...core.world import World
 from ..devices import Device, p0
 from ..devices.catalog import Catalog, Product, load_catalog
 from ..devices.datapoints import InvalidValue
-from ..errors import ApiError
+from ..errors import ERRORS, ApiError
 from .automation import wiring as automation
 from .automation.common_schedulers import CommonSchedulerStore
 from .automation.groups import GroupStore
@@ -50,20 +59,19 @@ from .sharing.bindings import Binding, BindingStore
 from .sharing.messages import MessageStore
 from .sharing.records import SharingStore
 
+#: What a device-level fault rule makes an app's command answer.
+DEVICE_FAULT_CODES = {"not_delivered": 9021, "offline": 9042}
+
 
 class Cloud:
-    def __init__(self, config: EmulatorConfig | None = None, clock: Clock | None = None) -> None:
-        self.config = config or EmulatorConfig()
-        self.clock = clock or Clock()
+    name = "gizwits"
+
+    def __init__(self, config: EmulatorConfig | None = None, clock: Clock | None = None, *,
+                 world: World | None = None) -> None:
         self.catalog: Catalog = load_catalog()
-        self.lock = threading.RLock()
-        #: Where the world is kept: nowhere (memory only) until :meth:`keep_state`.
-        self.durable: DurableState | NoDurableState = NoDurableState()
-        #: Live WebSocket sessions: they outlive resets (which close them), like the listeners.
-        self.sessions = SessionRegistry(self.clock.now, heartbeat_timeout=self.config.ws_heartbeat_timeout,
-                                        journal_size=self.config.journal_size)
         self._replaced: list[Callable[[Cloud], None]] = []
-        self.reset()
+        self.world = world if world is not None else World(config or EmulatorConfig(), clock)
+        self.world.attach(self)
 
     def on_state_replaced(self, hook: Callable[[Cloud], None]) -> None:
         """Call ``hook(cloud)`` now and after every :meth:`reset` and :meth:`restore`: live wiring
@@ -72,116 +80,139 @@ class Cloud:
             self._replaced.append(hook)
             hook(self)
 
-    def _state_replaced(self) -> None:
+    def state_replaced(self) -> None:
+        """The world replaced the state (a reset, a restore): the hooks attach to the new stores."""
         for hook in self._replaced:
             hook(self)
 
-    def reset(self, fixture: str | None = None) -> None:
-        """Forget everything and load ``fixture`` (default: the configured one)."""
+    # -- the world's pieces, seen from this cloud ---------------------------------------------------
+    @property
+    def config(self) -> EmulatorConfig:
+        return self.world.config
+
+    @config.setter
+    def config(self, value: EmulatorConfig) -> None:
+        self.world.config = value
+
+    @property
+    def clock(self) -> Clock:
+        return self.world.clock
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self.world.lock  # type: ignore[return-value]
+
+    @property
+    def events(self) -> EventQueue:
+        return self.world.events
+
+    @property
+    def feed(self) -> ChangeFeed:
+        return self.world.feed
+
+    @property
+    def history(self) -> History:
+        return self.world.history
+
+    @property
+    def faults(self) -> FaultRules:
+        return self.world.faults
+
+    @property
+    def journal(self) -> Journal:
+        return self.world.journal
+
+    @journal.setter
+    def journal(self, value: Journal) -> None:
+        self.world.journal = value
+
+    @property
+    def simulation(self) -> Simulation:
+        return self.world.simulation
+
+    @property
+    def stores(self) -> dict[str, Store]:
+        return self.world.stores
+
+    @property
+    def sessions(self) -> SessionRegistry:
+        """Live WebSocket sessions: the world's, they outlive resets (which close them)."""
+        return self.world.sessions
+
+    # -- the world's part -------------------------------------------------------------------------
+    def build(self, world: World) -> None:
+        """Build every Gizwits store and engine on ``world``'s core pieces (at each reset)."""
+        self.ids = IdFactory(world.config.seed)
+        self.apps = AppRegistry()
+        self.users = UserStore(self.ids, world.config.token_ttl)
+        self.devices = DeviceRegistry(self.ids, self.catalog)
+        self.bindings = BindingStore()
+        self.schedulers = SchedulerStore(self.ids)
+        self.outbox = Outbox()
+        self.codes = VerificationStore(self.outbox, world.config.token_ttl)
+        self.sharing = SharingStore()
+        self.messages = MessageStore(self.ids)
+        sharing_flow.register(self)
+        #: Device scheduler tasks run at their time.
+        self.tasks = TaskRunner(self)
+        # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
+        self.groups = GroupStore(self.ids)
+        self.rules = RuleStore()
+        self.scenes = SceneStore(self.ids)
+        self.common_schedulers = CommonSchedulerStore(self.ids)
+        self.task_schedulers = TaskListStore(self.ids)
+        automation.install(self)
+        world.devices.register(self.name, self.devices)
+        world.register_stores({
+            "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
+            "schedulers": self.schedulers, "outbox": self.outbox, "codes": self.codes, "sharing": self.sharing,
+            "messages": self.messages, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
+            "groups": self.groups, "rules": self.rules, "scenes": self.scenes,
+            "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
+        })
+
+    def load(self, document: dict[str, Any]) -> None:
         from .scenario import load_scenario
 
-        with self.lock:
-            self.ids = IdFactory(self.config.seed)
-            #: The latest instant the state was brought to (see :meth:`sync`).
-            self._synced = self.clock.now()
-            self.apps = AppRegistry()
-            self.users = UserStore(self.ids, self.config.token_ttl)
-            self.devices = DeviceRegistry(self.ids, self.catalog)
-            self.bindings = BindingStore()
-            self.schedulers = SchedulerStore(self.ids)
-            self.outbox = Outbox()
-            self.events = EventQueue()
-            self.feed = ChangeFeed()
-            self.history = History(self.feed)
-            self.codes = VerificationStore(self.outbox, self.config.token_ttl)
-            self.sharing = SharingStore()
-            self.messages = MessageStore(self.ids)
-            sharing_flow.register(self)
-            #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
-            self.faults = FaultRules(self.config.seed)
-            self.journal = Journal(self.config.journal_size, self.config.journal_bytes)
-            #: Devices in time: timelines to the feed, wake-ups, online/offline.
-            self.simulation = Simulation(self)
-            #: Device scheduler tasks run at their time.
-            self.tasks = TaskRunner(self)
-            # Automation: groups, linkage rules, scenes, common and legacy cloud schedulers.
-            self.groups = GroupStore(self.ids)
-            self.rules = RuleStore()
-            self.scenes = SceneStore(self.ids)
-            self.common_schedulers = CommonSchedulerStore(self.ids)
-            self.task_schedulers = TaskListStore(self.ids)
-            automation.install(self)
-            #: Everything a snapshot saves, by name. A new store registers itself here.
-            self.stores: dict[str, Store] = {
-                "apps": self.apps, "users": self.users, "devices": self.devices, "bindings": self.bindings,
-                "schedulers": self.schedulers, "outbox": self.outbox, "events": self.events,
-                "history": self.history, "codes": self.codes, "sharing": self.sharing, "messages": self.messages,
-                "faults": self.faults, "random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
-                "simulation": self.simulation, "groups": self.groups, "rules": self.rules, "scenes": self.scenes,
-                "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
-            }
-            load_scenario(self, fixture if fixture is not None else self.config.fixture)
-            self._state_replaced()
+        load_scenario(self, document)
+
+    @staticmethod
+    def knows_error(code: int) -> bool:
+        return code in ERRORS
+
+    def reset(self, fixture: Fixture | None = None) -> None:
+        """Forget everything (every cloud of the world) and load ``fixture`` (default: the configured one)."""
+        self.world.reset(fixture)
 
     # -- snapshots -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as one JSON-able document."""
-        with self.lock:
-            return {"format": 1, "taken_at": self.now(), "stores": {n: s.dump() for n, s in self.stores.items()}}
+        """The whole state (every cloud of the world) as one JSON-able document."""
+        return self.world.snapshot()
 
-    def restore(self, document: dict[str, Any]) -> None:
-        """Put back a :meth:`snapshot`. The clock is left as it is."""
-        with self.lock:
-            for name, data in document["stores"].items():
-                if name not in self.stores:
-                    raise ValueError(f"unknown store {name!r} in snapshot")
-                self.stores[name].load(data)
-            self.simulation.rebuild()
-            self._state_replaced()
+    def restore(self, document: dict[str, Any], *, private: bool = False) -> None:
+        """Put back a :meth:`snapshot`. The clock is left as it is (``private``: see ``World.restore``)."""
+        self.world.restore(document, private=private)
 
-    # -- the durable state ------------------------------------------------------------------
-    def parts(self) -> dict[str, Any]:
-        """What a state file keeps: every store, and the clock (its mode and instant)."""
-        return {**self.stores, "clock": self.clock}
-
+    # -- the durable state (the world's: every cloud of it) -------------------------------------------
     def keep_state(self, path: str | Path, *, sync: str = "normal") -> bool:
-        """Keep the world in the state file at ``path`` from now on. A file holding a world is
-        loaded (True): the devices go on from where they were, and what fell due while the
-        emulator was down runs at the next request. A new file gets the current world (False).
-        Raises :class:`~emulator.core.durable.StateFileError` for a file it cannot use. ``sync``:
-        "normal" (no end of the process loses an answered write) or "full" (nor does a power cut)."""
-        durable = DurableState(path, self.parts, self.lock, sync=sync)
-        loaded = durable.open(after_load=self._loaded)
-        self.durable = durable
-        return loaded
+        """:meth:`World.keep_state <emulator.core.world.World.keep_state>`."""
+        return self.world.keep_state(path, sync=sync)
 
-    def _loaded(self) -> None:
-        """After the stores were loaded from a state file: as after a restore."""
-        self.simulation.rebuild()
-        self._state_replaced()
+    @property
+    def durable(self) -> DurableState | NoDurableState:
+        return self.world.durable
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
-        return self.clock.now()
+        return self.world.clock.now()
 
     def sync(self) -> float:
-        """Run every event that has come due; return the time the state is now at.
-
-        When the clock was set back (frozen in the past, a negative offset), the devices'
-        timelines move back with it first (``Simulation.rewind``).
-        """
-        now = self.clock.now()
-        if now < self._synced:
-            self.simulation.rewind_all(now)
-        self._synced = now
-        self.events.run_until(now)
-        return now
+        """Run every event that has come due; return the time the state is now at."""
+        return self.world.sync()
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward and run, in order, every event that came due."""
-        with self.lock:
-            self.clock.advance(seconds)
-            return self.sync()
+        return self.world.advance(seconds)
 
     # -- devices and bindings ------------------------------------------------------------
     def product(self, product_key: str | None) -> Product:
@@ -216,8 +247,7 @@ class Cloud:
         """
         now = self.now()
         device = self.devices.create(product, now, **options)
-        self.feed.publish(Change(device.did, now, "attrs", device.read(now), source="device"))
-        self.simulation.track(device, now)
+        self.simulation.register(device, now)
         return device
 
     def bind(self, user: User, device: Device, *, dev_alias: str = "", remark: str = "",
@@ -241,15 +271,7 @@ class Cloud:
         """Take the device offline or bring it back; offline with ``back_after`` seconds, it
         comes back by itself then (an event). Offline, devdata shows its last report."""
         with self.lock:
-            now = self.now() if now is None else now
-            if device.online != online:
-                if online:
-                    self.events.cancel_key("online:" + device.did)
-                    self.simulation.come_online(device, now)
-                else:
-                    self.simulation.go_offline(device, now)
-            if not online and back_after is not None:
-                self.simulation.back_online_after(device, now, back_after)
+            self.simulation.set_online(device, online, self.now() if now is None else now, back_after=back_after)
 
     # -- the physical world ----------------------------------------------------------------
     def press(self, device: Device, changes: dict[str, Any]) -> dict[str, Any]:
@@ -272,21 +294,7 @@ class Cloud:
         follows later (a window detected a minute on) is on the device's timeline.
         """
         with self.lock:
-            now = self.now()
-            self.simulation.materialize(device, now)
-            before = device.read(now)
-            device.family.settle(device, now)
-            device.environment.update(values)
-            own = device.family.environment_changed(device, now)
-            if own:
-                device.family.store(device, own, now)
-            after = device.read(now)
-            changed = {k: v for k, v in after.items() if before.get(k) != v}
-            if changed:
-                device.updated_at = now
-                self.feed.publish(Change(device.did, now, "attrs", changed, source="device"))
-            self.simulation.reschedule(device)
-            return changed
+            return self.simulation.set_environment(device, values, self.now())
 
     # -- control -------------------------------------------------------------------------
     def control(self, user: User, appid: str, did: str, *, attrs: dict[str, Any] | None = None,
@@ -304,7 +312,7 @@ class Cloud:
         fault = self.faults.device_fault(RequestInfo("POST", "", appid, identities(user.uid, user.email, user.username),
                                                      (did,)))
         if fault is not None:
-            raise ApiError(fault[0], f"fault rule {fault[1].id}")
+            raise ApiError(DEVICE_FAULT_CODES[fault.device or ""], f"fault rule {fault.id}")
         changes, payload = self.command(device, attrs=attrs, raw=raw)
         return self.apply(device, changes, source=source, uid=user.uid, appid=appid, payload=payload, now=now)
 
@@ -345,11 +353,5 @@ class Cloud:
         The device's timeline is published up to ``now`` first, so its history stays in
         order. An offline device changes but reports nothing until it is back online.
         """
-        now = self.now() if now is None else now
-        self.simulation.materialize(device, now)
-        changed = device.write(changes, now)
-        if device.online:
-            self.feed.publish(Change(device.did, now, "attrs", changed, source=source, uid=uid, appid=appid,
-                                     payload=payload))
-        self.simulation.reschedule(device)
-        return changed
+        return self.simulation.apply(device, changes, self.now() if now is None else now, source=source, uid=uid,
+                                     appid=appid, payload=payload)

@@ -8,40 +8,26 @@ generator, so the same seed gives the same demo every time.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...config import HEATZY_APP_ID
-from ...core.data import fixtures_dir, load_json
+from ...core.scenario import Fixture, ScenarioError, checked_document, scenario_document
 from .identity.apps import App
 from .sharing.bindings import ROLES
 
 if TYPE_CHECKING:
-    from .cloud import Cloud
+    from .context import GizwitsContext
 
 #: The Heatzy application is always known. Its secret is the emulator's own.
 HEATZY_APP = App(HEATZY_APP_ID, "b4d1f6c9e0a24c8e9f3b7a5d2c1e0f98", "Heatzy")
 
 
-class ScenarioError(ValueError):
-    pass
+__all__ = ["HEATZY_APP", "ScenarioError", "bound_user", "load_scenario", "scenario_document"]
 
 
-def scenario_document(name_or_path: str | Path | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(name_or_path, dict):
-        return name_or_path
-    path = Path(name_or_path)
-    if path.suffix != ".json":
-        path = fixtures_dir() / f"{name_or_path}.json"
-    if not path.is_file():
-        raise ScenarioError(f"no scenario {str(name_or_path)!r} (looked for {path})")
-    return load_json(path)
-
-
-def load_scenario(cloud: Cloud, name_or_path: str | Path | dict[str, Any]) -> dict[str, Any]:
-    document = scenario_document(name_or_path)
-    if document.get("format") != 1:
-        raise ScenarioError("a scenario document needs \"format\": 1")
+def load_scenario(cloud: GizwitsContext, name_or_path: Fixture) -> dict[str, Any]:
+    """Load the Gizwits part of a scenario (apps, users, devices); return the whole document."""
+    document = checked_document(name_or_path)
     now = cloud.now()
     cloud.apps.add(HEATZY_APP)
     for appid, secret in cloud.config.apps.items():

@@ -22,7 +22,7 @@ from .schedulers import DeviceTask
 from .sequences import new_sequence, run_sequence
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 FIRE_EVENT = "common_scheduler.fire"
 TARGETS = ("did", "group_id", "scene_id")
@@ -64,7 +64,7 @@ class CommonSchedulerStore(OwnedStore[CommonTask]):
         return [t for t in self if getattr(t, target) == value and (uid is None or t.uid == uid)]
 
 
-def plan(cloud: Cloud, task: CommonTask, after: float) -> None:
+def plan(cloud: GizwitsContext, task: CommonTask, after: float) -> None:
     """Schedule the next firing of ``task`` strictly after ``after``; none when disabled or over."""
     if not task.enabled:
         return
@@ -73,24 +73,24 @@ def plan(cloud: Cloud, task: CommonTask, after: float) -> None:
         cloud.events.schedule(due, FIRE_EVENT, {"id": task.id})
 
 
-def replan(cloud: Cloud, task: CommonTask, after: float) -> None:
+def replan(cloud: GizwitsContext, task: CommonTask, after: float) -> None:
     """``task`` changed: forget its planned firing and plan it anew."""
     cloud.events.cancel_where(FIRE_EVENT, id=task.id)
     plan(cloud, task, after)
 
 
-def remove(cloud: Cloud, task: CommonTask) -> None:
+def remove(cloud: GizwitsContext, task: CommonTask) -> None:
     cloud.events.cancel_where(FIRE_EVENT, id=task.id)
     cloud.common_schedulers.delete(task)
 
 
-def remove_targeting(cloud: Cloud, target: str, value: str, uid: str | None = None) -> None:
+def remove_targeting(cloud: GizwitsContext, target: str, value: str, uid: str | None = None) -> None:
     """Remove the tasks whose target (a deleted group or scene, an unbound device) is gone."""
     for task in cloud.common_schedulers.targeting(target, value, uid):
         remove(cloud, task)
 
 
-def fire(cloud: Cloud, task_id: str, due: float) -> None:
+def fire(cloud: GizwitsContext, task_id: str, due: float) -> None:
     task = cloud.common_schedulers.get(task_id)
     if task is None:
         return
@@ -109,5 +109,5 @@ def fire(cloud: Cloud, task_id: str, due: float) -> None:
     plan(cloud, task, due)
 
 
-def install(cloud: Cloud) -> None:
+def install(cloud: GizwitsContext) -> None:
     cloud.events.handle(FIRE_EVENT, lambda data, due: fire(cloud, data["id"], due))

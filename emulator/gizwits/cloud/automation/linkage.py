@@ -35,7 +35,7 @@ from .conditions import Const, Ref, cached_operand, compare, output_value
 from .sequences import SEQUENCE_EVENT, new_sequence, run_sequence
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 EVENTS = ("online", "offline", "alert", "fault", "data", "extern")
 MAX_CHAIN = 8
@@ -161,7 +161,7 @@ class LinkageEngine:
     (their reads are taken once per change), whatever the outputs of the first ones do.
     """
 
-    def __init__(self, cloud: Cloud) -> None:
+    def __init__(self, cloud: GizwitsContext) -> None:
         self.cloud = cloud
         self._depth = 0
 
@@ -277,11 +277,11 @@ class LinkageEngine:
         return {"type": "device", "did": item["did"], "attrs": attrs, "raw": item.get("raw")}
 
 
-def delete_rule(cloud: Cloud, rule: Rule) -> None:
+def delete_rule(cloud: GizwitsContext, rule: Rule) -> None:
     """Delete ``rule`` and the delayed steps of its outputs still waiting."""
     cloud.events.cancel_where(SEQUENCE_EVENT, rule_id=rule.rule_id)
     cloud.rules.delete(rule)
 
 
-def install(cloud: Cloud) -> None:
+def install(cloud: GizwitsContext) -> None:
     cloud.feed.subscribe(LinkageEngine(cloud).on_change, reacts=True)

@@ -18,7 +18,7 @@ from .owned import OwnedStore
 from .sequences import SEQUENCE_EVENT, new_sequence, run_sequence
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 RUNNING, DONE, FAILED, NOT_RUN = 0, 1, 2, 3
 
@@ -74,7 +74,7 @@ class SceneStore(OwnedStore[Scene]):
             scene.status = FAILED if failed else DONE
 
 
-def start_run(cloud: Cloud, scene: Scene, now: float) -> None:
+def start_run(cloud: GizwitsContext, scene: Scene, now: float) -> None:
     """Run ``scene`` from its first task; a run still in progress is abandoned."""
     cloud.events.cancel_where(SEQUENCE_EVENT, scene_id=scene.id)
     scene.run += 1

@@ -22,7 +22,7 @@ from ...errors import ApiError
 from .task_control import fire_control, fire_group_control
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 SEQUENCE_EVENT = "automation.sequence"
 
@@ -33,7 +33,7 @@ def new_sequence(uid: str, steps: list[dict[str, Any]], *, source: str, stop_on_
             "rule_id": rule_id, "scene_id": scene_id, "run": run}
 
 
-def run_sequence(cloud: Cloud, sequence: dict[str, Any], now: float) -> None:
+def run_sequence(cloud: GizwitsContext, sequence: dict[str, Any], now: float) -> None:
     """Run ``sequence`` from its first step at ``now`` until it ends or waits for a delay."""
     failed = bool(sequence["failed"])
     steps = sequence["steps"]
@@ -50,7 +50,7 @@ def run_sequence(cloud: Cloud, sequence: dict[str, Any], now: float) -> None:
         cloud.scenes.finish(sequence["scene_id"], sequence["run"], failed)
 
 
-def _run_step(cloud: Cloud, sequence: dict[str, Any], step: dict[str, Any], now: float) -> bool:
+def _run_step(cloud: GizwitsContext, sequence: dict[str, Any], step: dict[str, Any], now: float) -> bool:
     uid, source = sequence["uid"], sequence["source"]
     attrs, raw = step.get("attrs"), step.get("raw")
     if step["type"] == "device":
@@ -63,5 +63,5 @@ def _run_step(cloud: Cloud, sequence: dict[str, Any], step: dict[str, Any], now:
     return all(ok for _, ok in results)
 
 
-def install(cloud: Cloud) -> None:
+def install(cloud: GizwitsContext) -> None:
     cloud.events.handle(SEQUENCE_EVENT, lambda data, due: run_sequence(cloud, data, due))

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ApiError
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
     from .groups import Group
 
 
-def fire_control(cloud: Cloud, uid: str, did: str, *, attrs: Mapping[str, Any] | None = None,
+def fire_control(cloud: GizwitsContext, uid: str, did: str, *, attrs: Mapping[str, Any] | None = None,
                  raw: list[int] | None = None, source: str, now: float | None = None) -> ApiError | None:
     """Control ``did`` as user ``uid`` at ``now`` (default: the clock); None when delivered, else the error."""
     user = cloud.users.get(uid)
@@ -33,7 +33,7 @@ def fire_control(cloud: Cloud, uid: str, did: str, *, attrs: Mapping[str, Any] |
     return None
 
 
-def fire_group_control(cloud: Cloud, uid: str, group: Group, *, attrs: Mapping[str, Any] | None = None,
+def fire_group_control(cloud: GizwitsContext, uid: str, group: Group, *, attrs: Mapping[str, Any] | None = None,
                        raw: list[int] | None = None, source: str, now: float | None = None) -> list[tuple[str, bool]]:
     """Control every device of ``group`` in turn; ``(did, delivered)`` for each, in group order."""
     return [(did, fire_control(cloud, uid, did, attrs=attrs, raw=raw, source=source, now=now) is None)

@@ -20,7 +20,7 @@ from .schedulers import DeviceTask
 from .task_control import fire_control
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 KIND = "scheduler.task"
 
@@ -30,7 +30,7 @@ def recurrence_of(task: DeviceTask) -> Recurrence:
 
 
 class TaskRunner:
-    def __init__(self, cloud: Cloud) -> None:
+    def __init__(self, cloud: GizwitsContext) -> None:
         self.cloud = cloud
         self.fired = 0
         self.skipped = 0

@@ -21,7 +21,7 @@ from .recurrence import Recurrence
 from .task_control import fire_control
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 FIRE_EVENT = "task_scheduler.fire"
 RETRY_DELAY = 60
@@ -59,19 +59,19 @@ class TaskListStore(OwnedStore[TaskList]):
 
 
 
-def plan(cloud: Cloud, task: TaskList, after: float) -> None:
+def plan(cloud: GizwitsContext, task: TaskList, after: float) -> None:
     """Schedule the next run of ``task`` strictly after ``after``, if there is one."""
     due = Recurrence(task.time, task.repeat, task.date).next_after(after)
     if due is not None:
         cloud.events.schedule(due, FIRE_EVENT, {"id": task.id, "attempt": 0, "items": None})
 
 
-def remove(cloud: Cloud, task: TaskList) -> None:
+def remove(cloud: GizwitsContext, task: TaskList) -> None:
     cloud.events.cancel_where(FIRE_EVENT, id=task.id)
     cloud.task_schedulers.delete(task)
 
 
-def fire(cloud: Cloud, data: Mapping[str, Any], due: float) -> None:
+def fire(cloud: GizwitsContext, data: Mapping[str, Any], due: float) -> None:
     """One run (``attempt`` 0) or retry of a task: send the controls, log, retry what failed."""
     task = cloud.task_schedulers.get(data["id"])
     if task is None:
@@ -94,5 +94,5 @@ def fire(cloud: Cloud, data: Mapping[str, Any], due: float) -> None:
         plan(cloud, task, due)
 
 
-def install(cloud: Cloud) -> None:
+def install(cloud: GizwitsContext) -> None:
     cloud.events.handle(FIRE_EVENT, lambda data, due: fire(cloud, data, due))

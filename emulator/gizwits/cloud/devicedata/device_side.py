@@ -26,7 +26,7 @@ from ..automation.wiring import forget_device
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 #: Device metadata flag set by an encrypted registration.
 ENCRYPTED = "encrypted_registration"
@@ -74,7 +74,7 @@ def _check_plain(device: Device) -> None:
         raise ApiError(9048, f"device {device.did!r} registered with encryption")
 
 
-def register(cloud: Cloud, product: Product, mac: str, passcode: str, device_type: str) -> Device:
+def register(cloud: GizwitsContext, product: Product, mac: str, passcode: str, device_type: str) -> Device:
     """A plain registration: the same did again for the same MAC and passcode, a new did otherwise."""
     existing = cloud.devices.by_mac(product.product_key, mac)
     if existing is not None:
@@ -85,7 +85,7 @@ def register(cloud: Cloud, product: Product, mac: str, passcode: str, device_typ
     return cloud.register_device(product, mac=mac, passcode=passcode, meta={"type": device_type})
 
 
-def register_encrypted(cloud: Cloud, product: Product, mac: str, passcode: str, device_type: str) -> Device:
+def register_encrypted(cloud: GizwitsContext, product: Product, mac: str, passcode: str, device_type: str) -> Device:
     """An encrypted registration: the MAC's did for good; a did from a plain registration is deregistered."""
     existing = cloud.devices.by_mac(product.product_key, mac)
     if existing is not None and existing.meta.get(ENCRYPTED):
@@ -95,14 +95,14 @@ def register_encrypted(cloud: Cloud, product: Product, mac: str, passcode: str, 
     return cloud.register_device(product, mac=mac, passcode=passcode, meta={"type": device_type, ENCRYPTED: True})
 
 
-def provisioned(cloud: Cloud, did: str) -> Device:
+def provisioned(cloud: GizwitsContext, did: str) -> Device:
     """The device asking for its M2M server: 9014 if unknown, 9048 if registered with encryption."""
     device = cloud.devices.require(did)
     _check_plain(device)
     return device
 
 
-def deregister(cloud: Cloud, did: str, passcode: str) -> None:
+def deregister(cloud: GizwitsContext, did: str, passcode: str) -> None:
     """Deregister ``did``: 9016 when did and passcode do not match, 9048 after encrypted registration."""
     device = cloud.devices.get(did)
     if device is None or device.passcode != passcode:

@@ -33,7 +33,7 @@ from .messages import compose
 from .records import ACCEPTED, CANCELLED, NORMAL_SHARE, QR_PREFIX, QR_SHARE, REFUSED, WAITING, SharingRecord
 
 if TYPE_CHECKING:
-    from ..cloud import Cloud
+    from ..context import GizwitsContext
 
 EXPIRE_EVENT = "sharing.expire"
 ACCESS_END_EVENT = "sharing.access_end"
@@ -41,14 +41,14 @@ ACCESS_END_EVENT = "sharing.access_end"
 TARGET_KEYS = ("uid", "username", "email", "phone")
 
 
-def register(cloud: Cloud) -> None:
+def register(cloud: GizwitsContext) -> None:
     """Register the handlers of the sharing events on ``cloud.events``."""
     cloud.events.handle(EXPIRE_EVENT, partial(_on_expire, cloud))
     cloud.events.handle(ACCESS_END_EVENT, partial(_on_access_end, cloud))
 
 
 # -- creating ---------------------------------------------------------------------------------
-def find_target(cloud: Cloud, appid: str, key: str, value: str) -> User:
+def find_target(cloud: GizwitsContext, appid: str, key: str, value: str) -> User:
     """The user a share names by ``uid``, ``username``, ``email`` or ``phone``: 9082 if none."""
     user = cloud.users.in_app(appid, value) if key == "uid" else cloud.users.find(appid, **{key: value})
     if user is None:
@@ -56,7 +56,7 @@ def find_target(cloud: Cloud, appid: str, key: str, value: str) -> User:
     return user
 
 
-def create(cloud: Cloud, owner: User, did: str, share_type: int, *, target: tuple[str, str] | None = None,
+def create(cloud: GizwitsContext, owner: User, did: str, share_type: int, *, target: tuple[str, str] | None = None,
            duration: int | None = None) -> SharingRecord:
     """Share ``did``: a normal share (type 0) to the user ``target`` names (one of :data:`TARGET_KEYS`
     and its value), or a QR share (type 1)."""
@@ -87,7 +87,7 @@ def create(cloud: Cloud, owner: User, did: str, share_type: int, *, target: tupl
 
 
 # -- answering --------------------------------------------------------------------------------
-def respond(cloud: Cloud, guest: User, record_id: int, accept: bool) -> SharingRecord:
+def respond(cloud: GizwitsContext, guest: User, record_id: int, accept: bool) -> SharingRecord:
     """The invited user accepts (status 1) or refuses (status 2) a normal share."""
     record = cloud.sharing.require(record_id)
     if record.type != NORMAL_SHARE or record.guest_uid != guest.uid:
@@ -102,7 +102,7 @@ def respond(cloud: Cloud, guest: User, record_id: int, accept: bool) -> SharingR
     return record
 
 
-def qr_invitation(cloud: Cloud, user: User, code: str) -> SharingRecord:
+def qr_invitation(cloud: GizwitsContext, user: User, code: str) -> SharingRecord:
     """The waiting QR share of ``code`` (the bare code or the whole ``qr_content``), for a would-be guest."""
     if code.startswith(QR_PREFIX):
         code = code[len(QR_PREFIX):]
@@ -113,7 +113,7 @@ def qr_invitation(cloud: Cloud, user: User, code: str) -> SharingRecord:
     return record
 
 
-def accept_qr(cloud: Cloud, user: User, code: str) -> SharingRecord:
+def accept_qr(cloud: GizwitsContext, user: User, code: str) -> SharingRecord:
     record = qr_invitation(cloud, user, code)
     _join(cloud, record, user, cloud.now())
     return record
@@ -128,7 +128,7 @@ def _check_waiting(record: SharingRecord) -> None:
         raise ApiError(9088)
 
 
-def _join(cloud: Cloud, record: SharingRecord, guest: User, now: float) -> None:
+def _join(cloud: GizwitsContext, record: SharingRecord, guest: User, now: float) -> None:
     owner_binding = cloud.bindings.get(record.owner_uid, record.did)
     if owner_binding is None or owner_binding.role != OWNER:
         raise ApiError(9090, "the user who shared the device is no longer its owner")
@@ -143,7 +143,7 @@ def _join(cloud: Cloud, record: SharingRecord, guest: User, now: float) -> None:
     _tell_both(cloud, record, now, owner_kind="share_accepted", guest_kind="share_joined")
 
 
-def _close(cloud: Cloud, record: SharingRecord, status: int, now: float) -> None:
+def _close(cloud: GizwitsContext, record: SharingRecord, status: int, now: float) -> None:
     """The share gets its answer: no expiry any more."""
     record.status = status
     record.updated_at = now
@@ -151,14 +151,14 @@ def _close(cloud: Cloud, record: SharingRecord, status: int, now: float) -> None
 
 
 # -- the owner's side -------------------------------------------------------------------------
-def require_owner(cloud: Cloud, user: User, did: str) -> Binding:
+def require_owner(cloud: GizwitsContext, user: User, did: str) -> Binding:
     _, binding = cloud.bound_device(user, did)
     if binding.role != OWNER:
         raise ApiError(9093, f"your role on this device is {binding.role}")
     return binding
 
 
-def cancel(cloud: Cloud, owner: User, record_id: int) -> SharingRecord:
+def cancel(cloud: GizwitsContext, owner: User, record_id: int) -> SharingRecord:
     """Cancel a waiting share, or take back an accepted normal share (the guest is unbound)."""
     record = cloud.sharing.require(record_id)
     if record.owner_uid != owner.uid:
@@ -182,7 +182,7 @@ def cancel(cloud: Cloud, owner: User, record_id: int) -> SharingRecord:
     return record
 
 
-def set_alias(cloud: Cloud, user: User, record_id: int, alias: str) -> SharingRecord:
+def set_alias(cloud: GizwitsContext, user: User, record_id: int, alias: str) -> SharingRecord:
     """The owner names the guest, or the guest names the owner (9100 for anyone else)."""
     record = cloud.sharing.require(record_id)
     if user.uid == record.owner_uid:
@@ -194,13 +194,13 @@ def set_alias(cloud: Cloud, user: User, record_id: int, alias: str) -> SharingRe
     return record
 
 
-def guests(cloud: Cloud, owner: User, did: str) -> list[Binding]:
+def guests(cloud: GizwitsContext, owner: User, did: str) -> list[Binding]:
     """The guests of ``did``, for its owner (9093 for anyone else)."""
     require_owner(cloud, owner, did)
     return cloud.bindings.guests_of(did)
 
 
-def _require_guest(cloud: Cloud, did: str, uid: str) -> User:
+def _require_guest(cloud: GizwitsContext, did: str, uid: str) -> User:
     binding = cloud.bindings.get(uid, did)
     user = cloud.users.get(uid)
     if binding is None or binding.role != GUEST or user is None:
@@ -208,7 +208,7 @@ def _require_guest(cloud: Cloud, did: str, uid: str) -> User:
     return user
 
 
-def remove_guest(cloud: Cloud, owner: User, did: str, guest_uid: str) -> None:
+def remove_guest(cloud: GizwitsContext, owner: User, did: str, guest_uid: str) -> None:
     """The owner unbinds one of its guests."""
     require_owner(cloud, owner, did)
     if guest_uid == owner.uid:
@@ -221,7 +221,7 @@ def remove_guest(cloud: Cloud, owner: User, did: str, guest_uid: str) -> None:
                sharing_id=records[0].id if records else None)
 
 
-def transfer(cloud: Cloud, owner: User, did: str, guest_uid: str) -> None:
+def transfer(cloud: GizwitsContext, owner: User, did: str, guest_uid: str) -> None:
     """The owner hands ``did`` to one of its guests and stays as a guest."""
     require_owner(cloud, owner, did)
     guest = _require_guest(cloud, did, guest_uid)
@@ -234,7 +234,7 @@ def transfer(cloud: Cloud, owner: User, did: str, guest_uid: str) -> None:
 
 
 # -- bindings going away and events -----------------------------------------------------------
-def binding_removed(cloud: Cloud, binding: Binding, now: float) -> None:
+def binding_removed(cloud: GizwitsContext, binding: Binding, now: float) -> None:
     """A guest's binding went: its accepted shares are over."""
     if binding.role != GUEST:
         return
@@ -244,13 +244,13 @@ def binding_removed(cloud: Cloud, binding: Binding, now: float) -> None:
         cloud.events.cancel_where(ACCESS_END_EVENT, id=record.id)
 
 
-def _on_expire(cloud: Cloud, data: dict[str, Any], due: float) -> None:
+def _on_expire(cloud: GizwitsContext, data: dict[str, Any], due: float) -> None:
     record = cloud.sharing.get(data["id"])
     if record is not None and record.status == WAITING:
         record.expired = True
 
 
-def _on_access_end(cloud: Cloud, data: dict[str, Any], due: float) -> None:
+def _on_access_end(cloud: GizwitsContext, data: dict[str, Any], due: float) -> None:
     record = cloud.sharing.get(data["id"])
     if record is None or record.status != ACCEPTED or record.guest_uid is None:
         return
@@ -263,7 +263,7 @@ def _on_access_end(cloud: Cloud, data: dict[str, Any], due: float) -> None:
 
 
 # -- messages ---------------------------------------------------------------------------------
-def _tell(cloud: Cloud, uid: str, kind: str, other_uid: str, did: str, now: float,
+def _tell(cloud: GizwitsContext, uid: str, kind: str, other_uid: str, did: str, now: float,
           sharing_id: int | None = None) -> None:
     receiver, other = cloud.users.get(uid), cloud.users.get(other_uid)
     if receiver is None or other is None:
@@ -273,13 +273,13 @@ def _tell(cloud: Cloud, uid: str, kind: str, other_uid: str, did: str, now: floa
     cloud.messages.post(receiver.uid, content, now, kind=kind, sharing_id=sharing_id)
 
 
-def _tell_pair(cloud: Cloud, owner_uid: str, guest_uid: str, did: str, now: float, *, owner_kind: str,
+def _tell_pair(cloud: GizwitsContext, owner_uid: str, guest_uid: str, did: str, now: float, *, owner_kind: str,
                guest_kind: str, sharing_id: int | None = None) -> None:
     _tell(cloud, owner_uid, owner_kind, guest_uid, did, now, sharing_id)
     _tell(cloud, guest_uid, guest_kind, owner_uid, did, now, sharing_id)
 
 
-def _tell_both(cloud: Cloud, record: SharingRecord, now: float, *, owner_kind: str, guest_kind: str) -> None:
+def _tell_both(cloud: GizwitsContext, record: SharingRecord, now: float, *, owner_kind: str, guest_kind: str) -> None:
     if record.guest_uid is not None:
         _tell_pair(cloud, record.owner_uid, record.guest_uid, record.did, now, owner_kind=owner_kind,
                    guest_kind=guest_kind, sharing_id=record.id)

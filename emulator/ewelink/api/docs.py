@@ -1,0 +1,26 @@
+"""The eWeLink API's own description: ``/v2/openapi.json`` (beside the Gizwits ``/openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .openapi import OBJECT, operation
+
+OPENAPI_PATH = "/v2/openapi.json"
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    from .openapi import document
+
+    return JSONResponse(document())
+
+
+ROUTES = [Route(OPENAPI_PATH, openapi_json, methods=["GET"])]
+
+SPEC: dict[str, Any] = {
+    OPENAPI_PATH: {"get": operation("openapi", "This document", tags=["documentation"], wrapped=False, data=OBJECT)},
+}
