@@ -45,9 +45,10 @@ from ..core.sessions import FrameRecord
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
+from ..hostnames import HOSTS
 from .live import LiveServer
 from .redirect import Redirect
-from .tls import GIZWITS_HOSTS, test_tls
+from .tls import test_tls
 
 #: Where in-process clients send their requests (the Host they show).
 IN_PROCESS_URL = "https://euapi.gizwits.com"
@@ -316,7 +317,7 @@ class Emulator:
                  tb: TracebackType | None) -> None:
         self.stop()
 
-    def redirect(self, hosts: tuple[str, ...] = GIZWITS_HOSTS) -> Redirect:
+    def redirect(self, hosts: tuple[str, ...] = HOSTS.names) -> Redirect:
         """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` here."""
         if not self._servers:
             raise RuntimeError("redirection needs a live server: use Emulator.serve() or emu.start()")
