@@ -51,6 +51,7 @@ def test_contradictions_are_refused() -> None:
     clash = HostTable((HostGroup(("a.test",), (443,), (8080,)), HostGroup(("b.test",), (8080,))))
     with pytest.raises(ValueError, match=r"\[8080\] are TLS for some host names and plain for others"):
         clash.real_ports()
+    assert clash.ports() == [443, 8080]  # the hooks still map every port; only --real-ports must choose
 
 
 def test_every_user_of_the_list_reads_the_same_table(tmp_path: object) -> None:

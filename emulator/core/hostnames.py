@@ -12,10 +12,9 @@ emulator's dependencies installed: standard library only.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def normalised(host: str | None) -> str:
@@ -25,6 +24,8 @@ def normalised(host: str | None) -> str:
 
 def is_ip(address: str) -> bool:
     """Whether ``address`` is an IP address (v4 or v6) rather than a name."""
+    import ipaddress  # here: every process under the drop-in hook loads this module, few call this
+
     try:
         ipaddress.ip_address(address)
     except ValueError:
@@ -32,9 +33,9 @@ def is_ip(address: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class HostGroup:
-    """Names served alike: a connection to one of ``tls_ports`` speaks TLS, to ``plain_ports`` plain."""
+class HostGroup(NamedTuple):
+    """Names served alike: a connection to one of ``tls_ports`` speaks TLS, to ``plain_ports`` plain.
+    (A named tuple, not a dataclass: dataclasses imports inspect, a fifth of the drop-in hook's start-up.)"""
 
     names: tuple[str, ...]
     tls_ports: tuple[int, ...]
@@ -73,6 +74,10 @@ class HostTable:
             if any(port in g.plain_ports for g in ports):
                 return False
         return secure
+
+    def ports(self) -> list[int]:
+        """Every port some group lists, TLS or plain."""
+        return sorted({port for group in self.groups for port in (*group.tls_ports, *group.plain_ports)})
 
     def real_ports(self) -> dict[int, bool]:
         """``{port: speaks TLS}`` over every group: where the real clouds listen."""

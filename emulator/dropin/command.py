@@ -37,9 +37,7 @@ def add_serve_options(serve: argparse.ArgumentParser) -> None:
                        help="where the certificate authority is kept (default: the user's data directory, "
                             "e.g. ~/.local/share/gizwits-emulator)")
     group.add_argument("--real-ports", action="store_true",
-                       help="also listen where the real cloud does: "
-                            + ", ".join(f"{port} ({'TLS' if tls else 'plain'})"
-                                        for port, tls in HOSTS.real_ports().items()))
+                       help="also listen where the real clouds do: " + ", ".join(map(str, HOSTS.ports())))
     group.add_argument("--dns", type=int, default=None, metavar="PORT",
                        help="answer DNS queries (UDP and TCP) on PORT: A/AAAA for the cloud's host names with the "
                             "emulator's address, REFUSED for anything else (0 picks a free port)")
@@ -146,7 +144,10 @@ def prepare(args: argparse.Namespace, main: socket.socket) -> Serving:
         if args.real_ports:
             from .listeners import listen
 
-            serving.real_ports = HOSTS.real_ports()
+            try:
+                serving.real_ports = HOSTS.real_ports()
+            except ValueError as error:  # two clouds want one port both ways: one listener cannot
+                raise DropInError(f"--real-ports: {error}") from None
             main_port = serving.listeners[0].port
             for port, tls in serving.real_ports.items():
                 if port == main_port:

@@ -52,10 +52,9 @@ def configuration(url: str, ca_file: Path | None) -> dict[str, object]:
     address, tls_port, plain_port = target(url)
     redirect = Redirect(plain_port, tls_port, None, address=address)
     ports: dict[str, dict[str, int | None]] = {}
-    real = HOSTS.real_ports()
     for name in HOSTS.names:
         ports[name] = {}
-        for port in real:
+        for port in HOSTS.ports():
             try:
                 ports[name][str(port)] = redirect.port_for(port, secure=False, host=name)
             except ConnectionRefusedError:

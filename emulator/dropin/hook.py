@@ -13,17 +13,17 @@ Standard library only: the process may have none of the emulator's dependencies.
 
 from __future__ import annotations
 
-import importlib.abc
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..testing.redirect import Redirect
-from ..testing.tls import TestTLS
+
+if TYPE_CHECKING:
+    import ssl
+    from collections.abc import Callable, Sequence
+    from types import ModuleType
 
 VARIABLE = "GIZWITS_EMULATOR_DROPIN"
 
@@ -32,8 +32,28 @@ def warn(message: str) -> None:
     print(f"gizwits-emulator drop-in: {message}", file=sys.stderr)
 
 
-class AfterImport(importlib.abc.MetaPathFinder):
-    """Runs a callback once a module has been imported (its code executed), then steps aside."""
+class Authority:
+    """The emulator's authority as :class:`Redirect` uses it: the file, and a context trusting it."""
+
+    def __init__(self, ca_file: str) -> None:
+        from pathlib import Path
+
+        self.ca_file = Path(ca_file)
+        self._context: ssl.SSLContext | None = None
+
+    def client_context(self) -> ssl.SSLContext:
+        if self._context is None:
+            import ssl
+
+            self._context = ssl.create_default_context(cafile=str(self.ca_file))
+        return self._context
+
+
+class AfterImport:
+    """A ``sys.meta_path`` finder that runs a callback once a module has been imported (its code
+    executed), then steps aside. (Not an ``importlib.abc.MetaPathFinder`` subclass: importing
+    importlib.abc costs every process a third of the hook's start-up; the import system only
+    calls ``find_spec``.)"""
 
     def __init__(self, callbacks: dict[str, Callable[[], None]]) -> None:
         self.callbacks = callbacks
@@ -79,7 +99,7 @@ def install(environ: dict[str, str] | os._Environ[str] = os.environ) -> Redirect
     try:
         config = json.loads(text)
         ca = config.get("ca")
-        tls = TestTLS(Path(ca)) if ca else None
+        tls: Any = Authority(ca) if ca else None
         if tls is not None:
             tls.ca_file.read_bytes()  # fail now, loudly, rather than at the first handshake
         redirect = Redirect(config.get("plain_port"), config.get("tls_port"), tls, address=config["address"])

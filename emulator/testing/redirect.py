@@ -46,12 +46,13 @@ import socket
 import weakref
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any
 
 from ..core.hostnames import is_ip, normalised
 from ..hostnames import HOSTS
-from .tls import TestTLS
+
+if TYPE_CHECKING:
+    from .tls import TestTLS
 
 LOOPBACK = "127.0.0.1"
 
@@ -235,6 +236,8 @@ class Redirect:
 
     def rewrite(self, url: str) -> tuple[str, str]:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""
+        from urllib.parse import urlsplit, urlunsplit  # here: the drop-in hook's start-up skips urllib
+
         parts = urlsplit(url)
         secure = parts.scheme in ("https", "wss")
         port = self.port_for(parts.port, secure=secure, host=parts.hostname or "")
@@ -335,6 +338,8 @@ def _requests_adapter() -> Any:
             return host_params, pool_kwargs
 
         def send(self, request: Any, **kwargs: Any) -> Any:
+            from urllib.parse import urlsplit
+
             original = request.url
             request.redirected_from = urlsplit(original).hostname
             request.url, netloc = self._redirect.rewrite(original)
