@@ -1,7 +1,8 @@
 """``gizwits-emulator``: the command line.
 
 ``gizwits-emulator serve`` starts a local Gizwits cloud with the demo account and devices
-and prints how to use it.
+and prints how to use it (``--tls``, ``--real-ports``, ``--dns``: :mod:`emulator.dropin.command`);
+``gizwits-emulator env --url URL`` prints the ``export`` lines that send unmodified processes to it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Sequence
 from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
+from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
+from .dropin.listeners import ListenError
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .gizwits.hosts import WEBSOCKET_PATH
-from .server import SERVERS, bind_socket, runner
+from .server import SERVERS, bind_socket
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,10 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="WebSocket sessions without a ping for this long (real time) get 1011 "
                             "\"No heartbeat!\" and are closed (default 180, as the real cloud)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    add_serve_options(serve)
+    add_env_command(sub)
     return parser
 
 
-def banner(cloud: Cloud, base_url: str) -> str:
+def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
     lines = [
         f"Gizwits emulator listening on {base_url}",
         f"  application id   {HEATZY_APP_ID}   (X-Gizwits-Application-Id)",
@@ -77,6 +82,7 @@ def banner(cloud: Cloud, base_url: str) -> str:
             lines.append(f"    {device.product.name:<14} {device.did}  mac {device.mac}  "
                          f"{alias!r}{'  -> ' + owner if owner else ''}")
     lines.extend(ewelink_banner(cloud, base_url))
+    lines.extend(extra or [])
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
@@ -135,15 +141,20 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"gizwits-emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
+    try:
+        serving = prepare(args, sock)
+    except (DropInError, ListenError) as error:
+        print(f"gizwits-emulator: {error}", file=sys.stderr)
+        return 2
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    base_url = f"http://{shown}:{port}"
+    base_url = f"{serving.scheme}://{shown}:{port}"
 
     def started() -> None:
-        print(banner(cloud, base_url), flush=True)
+        print(banner(cloud, base_url, serving.banner_lines(base_url)), flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner(args.server)(app, sock, log_level=args.log_level, started=started))
+        asyncio.run(serving.run(args.server, app, started, log_level=args.log_level))
     return 0
 
 
@@ -151,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "env":
+        return run_env(args)
     return 2
 
 
