@@ -1,7 +1,8 @@
 """``gizwits-emulator``: the command line.
 
 ``gizwits-emulator serve`` starts a local Gizwits cloud with the demo account and devices
-and prints how to use it.
+and prints how to use it (``--tls``, ``--real-ports``, ``--dns``: :mod:`emulator.dropin.command`);
+``gizwits-emulator env --url URL`` prints the ``export`` lines that send unmodified processes to it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .core.durable import StateFileError
+from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
+from .dropin.listeners import ListenError
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .gizwits.hosts import WEBSOCKET_PATH
-from .server import SERVERS, bind_socket, runner
+from .server import SERVERS, bind_socket
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state-sync", choices=("normal", "full"), default="normal",
                        help="normal: an answered write survives any end of the process (kill -9); full: "
                             "a power cut too, at one disk sync per answer (default normal)")
+    add_serve_options(serve)
+    add_env_command(sub)
     return parser
 
 
@@ -75,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 BANNER_DEVICES = 20
 
 
-def banner(cloud: Cloud, base_url: str) -> str:
+def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
     lines = [
         f"Gizwits emulator listening on {base_url}",
         f"  application id   {HEATZY_APP_ID}   (X-Gizwits-Application-Id)",
@@ -106,6 +111,7 @@ def banner(cloud: Cloud, base_url: str) -> str:
         if len(cloud.devices) > len(devices):
             lines.append(f"    ... and {len(cloud.devices) - len(devices)} more (GET /_emulator/devices)")
     lines.extend(ewelink_banner(cloud, base_url))
+    lines.extend(extra or [])
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
@@ -177,19 +183,24 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"gizwits-emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
+    try:
+        serving = prepare(args, sock)
+    except (DropInError, ListenError) as error:
+        print(f"gizwits-emulator: {error}", file=sys.stderr)
+        return 2
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    base_url = f"http://{shown}:{port}"
+    base_url = f"{serving.scheme}://{shown}:{port}"
 
     def started() -> None:
-        print(banner(cloud, base_url), flush=True)
+        print(banner(cloud, base_url, serving.banner_lines(base_url)), flush=True)
 
     # SIGTERM ends the process like Ctrl+C: the servers stop gracefully, then the state file is closed.
     # (uvicorn raises the signal again once it has stopped; this handler makes that a clean exit.)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(runner(args.server)(app, sock, log_level=args.log_level, started=started))
+            asyncio.run(serving.run(args.server, app, started, log_level=args.log_level))
     finally:
         cloud.durable.close()
     return 0
@@ -203,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "env":
+        return run_env(args)
     return 2
 
 

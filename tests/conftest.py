@@ -19,6 +19,9 @@ from emulator.gizwits.cloud.cloud import Cloud
 #: ``pytester`` runs the pytest plugin's own tests in a fresh pytest session.
 pytest_plugins = ("pytester",)
 
+#: The Home Assistant tests run in their own Python 3.13 venv, driven by test_homeassistant.py.
+collect_ignore = ["homeassistant"]
+
 #: Reference material (captures, swagger, seeds) lives beside the project when available.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

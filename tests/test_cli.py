@@ -115,7 +115,7 @@ def test_the_docker_image_command_starts_the_server() -> None:
     """The Dockerfile's ENTRYPOINT + CMD, run as they are (on a free port), serve /status."""
     dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
     entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.MULTILINE).group(1))
-    command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+    command = json.loads(re.findall(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)[-1])  # the default (last) stage
     assert entrypoint == ["gizwits-emulator"] and command[:3] == ["serve", "--host", "0.0.0.0"]
     args = command[1:]
     at = args.index("--port")

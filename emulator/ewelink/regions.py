@@ -13,6 +13,8 @@ an IP address, the global host) has no region, and an account is then served whe
 
 from __future__ import annotations
 
+from ..core.hostnames import HostGroup
+
 REGIONS = ("cn", "as", "us", "eu")
 #: The WebSocket port dispatch answers (TLS on it, unlike Gizwits' 8080).
 WS_PORT = 8080
@@ -30,8 +32,12 @@ WS_HOSTS: dict[str, str] = {region: f"{region}-pconnect2.coolkit.cc" for region 
 #: Every CoolKit host name a client may call (what the test redirection and certificate cover).
 HOSTS: tuple[str, ...] = (*API_HOSTS.values(), GLOBAL_HOST, *DISPATCH_HOSTS.values(), "dispa.coolkit.cc",
                           *WS_HOSTS.values())
-#: Hosts whose port 8080 is TLS (the WebSocket domains).
-TLS_8080_HOSTS: tuple[str, ...] = tuple(WS_HOSTS.values())
+#: What the eWeLink cloud contributes to :data:`emulator.hostnames.HOSTS`: the API, global and
+#: dispatch hosts speak HTTPS on 443 only; the WebSocket domains speak TLS on 8080 (the port
+#: dispatch answers), where Gizwits' WebSocket hosts speak plain ws.
+HOST_GROUPS = (HostGroup((*API_HOSTS.values(), GLOBAL_HOST, *DISPATCH_HOSTS.values(), "dispa.coolkit.cc"),
+                         tls_ports=(443,)),
+               HostGroup(tuple(WS_HOSTS.values()), tls_ports=(WS_PORT,)))
 
 _BY_HOST = {host: region for table in (API_HOSTS, DISPATCH_HOSTS, WS_HOSTS) for region, host in table.items()}
 

@@ -10,6 +10,8 @@ official examples, ``eusandbox`` (heatzypy's fixed host, Pilote2 bindings), ``eu
 
 from __future__ import annotations
 
+from ..core.hostnames import HostGroup
+
 API_HOSTS = ("euapi.gizwits.com", "usapi.gizwits.com", "api.gizwits.com")
 WEBSOCKET_HOSTS = ("eusandbox.gizwits.com", "eum2m.gizwits.com", "m2m.gizwits.com", "sandbox.gizwits.com",
                    "usm2m.gizwits.com")
@@ -21,3 +23,8 @@ WEBSOCKET_PATH = "/ws/app/v1"
 WS_PORT, WSS_PORT, MQTT_PORT, MQTTS_PORT = 8080, 8880, 1883, 8883
 #: Ports of the real cloud that speak TLS (HTTPS, WSS).
 TLS_PORTS = frozenset({443, WSS_PORT})
+
+#: What the Gizwits cloud contributes to :data:`emulator.hostnames.HOSTS`: the API hosts speak
+#: HTTPS on 443 and HTTP on 80, the WebSocket hosts wss on 8880 and ws on 8080.
+HOST_GROUPS = (HostGroup(API_HOSTS, tls_ports=(443,), plain_ports=(80,)),
+               HostGroup(WEBSOCKET_HOSTS, tls_ports=(WSS_PORT,), plain_ports=(WS_PORT,)))

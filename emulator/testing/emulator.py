@@ -48,8 +48,9 @@ from ..ewelink.regions import API_HOSTS
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
+from ..hostnames import HOSTS
 from .live import LiveServer
-from .redirect import ALL_HOSTS, Redirect
+from .redirect import Redirect
 from .tls import test_tls
 
 #: Where in-process clients send their requests (the Host they show).
@@ -366,9 +367,8 @@ class Emulator:
                  tb: TracebackType | None) -> None:
         self.stop()
 
-    def redirect(self, hosts: tuple[str, ...] = ALL_HOSTS) -> Redirect:
-        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` (default:
-        every Gizwits and CoolKit host) here."""
+    def redirect(self, hosts: tuple[str, ...] = HOSTS.names) -> Redirect:
+        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` here."""
         if not self._servers:
             raise RuntimeError("redirection needs a live server: use Emulator.serve() or emu.start()")
         tls_port = self._servers[1].port if len(self._servers) > 1 else None

@@ -13,6 +13,12 @@ Fixtures:
   account (e-mail, password, apikey, at/rt, the app id and secret, devices of these UIIDs);
 - ``gizwits_clock``: the clock of the emulator the test uses.
 
+Redirection makes every SSL context the test uses for those hosts trust the test authority,
+whenever it was made (Home Assistant's, certifi-based ones). With pytest-socket active (as
+pytest-homeassistant-custom-component turns it on for every test), ``gizwits_server`` lifts its
+ban on making sockets while the emulator starts and for the tests that use it; the hosts that
+plugin allows connections to stay the only ones (127.0.0.1 there, where the emulator listens).
+
 The marker ``@pytest.mark.gizwits(fixture="demo", seed=1, strict=False)`` chooses the
 fixture and seed a test starts from; with ``strict=True`` (or the ini option
 ``gizwits_strict = true``) a test fails at teardown when its client made requests the
@@ -24,6 +30,9 @@ Nothing heavy is imported until a test asks for one of these fixtures.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -120,13 +129,31 @@ def _gizwits_in_process() -> Iterator[Emulator]:
     emulator.close()
 
 
+@contextlib.contextmanager
+def sockets_allowed() -> Iterator[None]:
+    """pytest-socket's ban on creating sockets lifted for the block (its connection rules stay)."""
+    blocker = sys.modules.get("pytest_socket")
+    real = getattr(blocker, "_true_socket", None)
+    if blocker is None or real is None or socket.socket is real:
+        yield
+        return
+    banned = socket.socket
+    socket.socket = real  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        socket.socket = banned  # type: ignore[misc]
+
+
 @pytest.fixture(scope="session")
 def _gizwits_live() -> Iterator[Emulator]:
     from .emulator import Emulator
 
-    emulator = Emulator.serve()
+    with sockets_allowed():
+        emulator = Emulator.serve()
     yield emulator
-    emulator.stop()
+    with sockets_allowed():
+        emulator.stop()
 
 
 @pytest.fixture
@@ -138,7 +165,7 @@ def gizwits(_gizwits_in_process: Emulator, request: pytest.FixtureRequest) -> It
 @pytest.fixture
 def gizwits_server(_gizwits_live: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """A live emulator (``.url``, ``.tls_url``), reset before the test, the Gizwits hosts redirected to it."""
-    with _gizwits_live.redirect():
+    with sockets_allowed(), _gizwits_live.redirect():
         yield from _use(_gizwits_live, request)
 
 

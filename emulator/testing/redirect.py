@@ -14,56 +14,82 @@ the global host, the WebSocket domains dispatch answers, listed once in
   send to the emulator;
 - requests: new ``Session`` objects get an adapter mounted for those hosts;
 - websockets (its asyncio client, ``websockets.connect``): new connections to those hosts
-  go to the emulator's address and port, the URI, ``Host`` and TLS server name untouched.
+  go to the emulator's address and port, the URI, ``Host`` and TLS server name untouched;
+- everything else that resolves names with ``socket.getaddrinfo`` (urllib, http.client,
+  asyncio's ``open_connection``, ...): those names resolve to the emulator's address, with the
+  emulator's port for the port asked.
 
-Ports: the TLS ports of the real clouds (443 for HTTPS, 8880 for Gizwits' WSS, 8080 on the
-CoolKit WebSocket domains) go to the emulator's TLS listener, every other port (80, Gizwits'
-8080 for WS) to its plain listener. The
+Ports: the TLS ports of the real cloud (443 for HTTPS, 8880 for WSS) go to the
+emulator's TLS listener, every other port (80, 8080 for WS) to its plain listener (each
+cloud says which ports of its names speak TLS: :data:`emulator.hostnames.HOSTS`). The
 server certificate is valid for the Gizwits hosts, signed by the test authority
 (:mod:`emulator.testing.tls`), so ``https``/``wss`` clients work with their default
 settings. Clients created before the redirect starts are not affected. Libraries that
 are not installed are skipped.
+
+Trust: while the redirect is active, every SSL context, whenever and by whomever it was made
+(Home Assistant's certifi-based ones, aiohttp's module-level ones, a test's own), trusts the
+authority as soon as it is used for a redirected host: ``SSLContext.wrap_socket`` and
+``wrap_bio`` add the authority (from memory, ``cadata``: no file read in an event loop) to a
+context the first time it connects to one of those names. The context keeps it afterwards.
+
+The emulator is at ``address`` (loopback by default; another address or a name for an
+emulator elsewhere, as the drop-in hook uses it). A missing listener (``plain_port`` or
+``tls_port`` None) refuses the connections meant for it.
+
+Standard library only at import time: the drop-in startup hook (:mod:`emulator.dropin.hook`)
+loads this module in processes that may have none of the emulator's dependencies, and
+patches each library once it is imported there (:meth:`Redirect.patchers`).
 """
 
 from __future__ import annotations
 
 import socket
+import weakref
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any
 
-from ..ewelink.regions import TLS_8080_HOSTS
-from ..gizwits.hosts import GIZWITS_HOSTS, TLS_PORTS
-from .tls import EWELINK_HOSTS, TestTLS
+from ..core.hostnames import is_ip, normalised
+from ..hostnames import HOSTS
 
-#: Hosts whose port 8080 is TLS too (the CoolKit WebSocket domains).
-TLS_8080 = frozenset(TLS_8080_HOSTS)
+if TYPE_CHECKING:
+    from .tls import TestTLS
+
 LOOPBACK = "127.0.0.1"
-#: Every host redirected by default.
-ALL_HOSTS = (*GIZWITS_HOSTS, *EWELINK_HOSTS)
+
+#: Where ``server_hostname`` sits among the positional arguments of the SSLContext methods patched.
+_SERVER_HOSTNAME_AT = {"wrap_socket": 4, "wrap_bio": 3}
 
 
 class Redirect:
-    def __init__(self, plain_port: int, tls_port: int | None, tls: TestTLS | None,
-                 hosts: tuple[str, ...] = ALL_HOSTS) -> None:
+    def __init__(self, plain_port: int | None, tls_port: int | None, tls: TestTLS | None,
+                 hosts: tuple[str, ...] = HOSTS.names, *, address: str = LOOPBACK) -> None:
         self.plain_port = plain_port
         self.tls_port = tls_port
         self.tls = tls
         self.hosts = frozenset(h.lower() for h in hosts)
+        #: Where the emulator listens: an IP address or a host name.
+        self.address = address
         self._undo: list[Callable[[], None]] = []
 
     def handles(self, host: str | None) -> bool:
-        return (host or "").lower().rstrip(".") in self.hosts
+        return normalised(host) in self.hosts
 
     def port_for(self, port: int | None, *, secure: bool, host: str = "") -> int:
         """The emulator's port for a connection to ``port`` of a redirected host."""
-        wants_tls = (port in TLS_PORTS or (port == 8080 and host.lower().rstrip(".") in TLS_8080)) if port else secure
-        if wants_tls:
+        if HOSTS.speaks_tls(host, port, secure=secure):
             if self.tls_port is None:
                 raise ConnectionRefusedError("the emulator serves no TLS (started with tls=False)")
             return self.tls_port
+        if self.plain_port is None:
+            raise ConnectionRefusedError("the emulator serves only TLS: plain http:// and ws:// are refused")
         return self.plain_port
+
+    @property
+    def netloc(self) -> str:
+        """The emulator's address as it stands in a URL (IPv6 in brackets)."""
+        return f"[{self.address}]" if ":" in self.address else self.address
 
     # -- patching ------------------------------------------------------------------------------
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
@@ -71,8 +97,14 @@ class Redirect:
         setattr(owner, name, replacement)
         self._undo.append(lambda: setattr(owner, name, original))
 
+    def patchers(self) -> dict[str, Callable[[], None]]:
+        """``{module: patch}``: what :meth:`start` applies, by the module each patch needs."""
+        return {"ssl": self._patch_ssl, "socket": self._patch_socket, "aiohttp": self._patch_aiohttp,
+                "httpx": self._patch_httpx,
+                "requests": self._patch_requests, "websockets": self._patch_websockets}
+
     def start(self) -> Redirect:
-        for patcher in (self._patch_aiohttp, self._patch_httpx, self._patch_requests, self._patch_websockets):
+        for patcher in self.patchers().values():
             try:
                 patcher()
             except ImportError:
@@ -89,6 +121,48 @@ class Redirect:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    # -- ssl: every context trusts the authority for the redirected hosts ------------------------
+    def _patch_ssl(self) -> None:
+        import ssl
+
+        if self.tls is None:
+            return
+        # Read once here, so contexts load it from memory inside event loops (no blocking I/O).
+        authority = self.tls.ca_file.read_text(encoding="ascii")
+        names = self.hosts | {normalised(self.address)}
+        trusting: weakref.WeakSet[ssl.SSLContext] = weakref.WeakSet()
+
+        for method, at in _SERVER_HOSTNAME_AT.items():
+            original = ssl.SSLContext.__dict__[method]
+
+            def wrap(context: ssl.SSLContext, *args: Any, _original: Any = original, _at: int = at,
+                     **kwargs: Any) -> Any:
+                hostname = kwargs.get("server_hostname", args[_at - 1] if len(args) >= _at else None)
+                if (isinstance(hostname, str) and normalised(hostname) in names and context not in trusting
+                        and context.verify_mode != ssl.CERT_NONE):
+                    context.load_verify_locations(cadata=authority)
+                    trusting.add(context)
+                return _original(context, *args, **kwargs)
+
+            self._patch(ssl.SSLContext, method, wrap)
+
+    # -- socket.getaddrinfo: every other client ---------------------------------------------------
+    def _patch_socket(self) -> None:
+        redirect = self
+        original = socket.getaddrinfo
+
+        def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            name = host.decode("idna") if isinstance(host, bytes) else host
+            if not redirect.handles(name):
+                return original(host, port, *args, **kwargs)
+            if isinstance(port, bytes):
+                port = port.decode()
+            number = socket.getservbyname(port) if isinstance(port, str) and not port.isdigit() else int(port or 0)
+            target = redirect.port_for(number, secure=False, host=name) if number else 0
+            return original(redirect.address, target, *args, **kwargs)
+
+        self._patch(socket, "getaddrinfo", getaddrinfo)
 
     # -- aiohttp -------------------------------------------------------------------------------
     def _patch_aiohttp(self) -> None:
@@ -153,7 +227,7 @@ class Redirect:
         def init(connection: Any, uri: str, *args: Any, **kwargs: Any) -> None:
             target = parse_uri(uri)
             if redirect.handles(target.host) and kwargs.get("sock") is None:
-                kwargs.setdefault("host", LOOPBACK)
+                kwargs.setdefault("host", redirect.address)
                 kwargs.setdefault("port", redirect.port_for(target.port, secure=target.secure, host=target.host))
                 kwargs.setdefault("proxy", None)
                 if target.secure and kwargs.get("ssl", True) is True and redirect.tls is not None:
@@ -164,10 +238,13 @@ class Redirect:
 
     def rewrite(self, url: str) -> tuple[str, str]:
         """``(url on the emulator, original netloc)`` for a URL addressed to a Gizwits host."""
+        from urllib.parse import urlsplit, urlunsplit  # here: the drop-in hook's start-up skips urllib
+
         parts = urlsplit(url)
         secure = parts.scheme in ("https", "wss")
         port = self.port_for(parts.port, secure=secure, host=parts.hostname or "")
-        return urlunsplit((parts.scheme, f"{LOOPBACK}:{port}", parts.path, parts.query, parts.fragment)), parts.netloc
+        location = f"{self.netloc}:{port}"
+        return urlunsplit((parts.scheme, location, parts.path, parts.query, parts.fragment)), parts.netloc
 
 
 def _resolver(redirect: Redirect, fallback: Any) -> Any:
@@ -181,14 +258,21 @@ def _resolver(redirect: Redirect, fallback: Any) -> Any:
 
         async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> Any:
             if redirect.handles(host):
-                return [{"hostname": host, "host": LOOPBACK,
-                         "port": redirect.port_for(port, secure=port in TLS_PORTS, host=host),
-                         "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
+                target = redirect.port_for(port, secure=False, host=host)
+                if not is_ip(redirect.address):  # an emulator known by name: its addresses, the port mapped
+                    found = await self._resolver().resolve(redirect.address, target, family)
+                    return [{**entry, "hostname": host} for entry in found]
+                family = socket.AF_INET6 if ":" in redirect.address else socket.AF_INET
+                return [{"hostname": host, "host": redirect.address, "port": target, "family": family,
+                         "proto": 0, "flags": socket.AI_NUMERICHOST}]
+            return await self._resolver().resolve(host, port, family)
+
+        def _resolver(self) -> Any:
             if self._fallback is None:
                 from aiohttp import DefaultResolver
 
                 self._fallback = DefaultResolver()
-            return await self._fallback.resolve(host, port, family)
+            return self._fallback
 
         async def close(self) -> None:
             if self._fallback is not None:
@@ -204,8 +288,9 @@ def _httpx_transport(asynchronous: bool) -> Any:
         url, netloc = redirect.rewrite(str(request.url))
         headers = request.headers.copy()
         headers["Host"] = netloc
-        return httpx.Request(request.method, url, headers=headers, content=request.content,
-                             extensions=request.extensions)
+        # TLS names the real host (SNI and the certificate check), wherever the emulator is.
+        extensions = {**request.extensions, "sni_hostname": request.url.host}
+        return httpx.Request(request.method, url, headers=headers, content=request.content, extensions=extensions)
 
     class SyncTransport(httpx.BaseTransport):
         def __init__(self, redirect: Redirect) -> None:
@@ -246,8 +331,19 @@ def _requests_adapter() -> Any:
             super().__init__()
             self._redirect = redirect
 
+        def build_connection_pool_key_attributes(self, request: Any, verify: Any, cert: Any = None) -> Any:
+            # TLS names the real host (SNI and the certificate check), wherever the emulator is.
+            host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+            hostname = getattr(request, "redirected_from", None)
+            if hostname and host_params.get("scheme") == "https":
+                pool_kwargs.update(server_hostname=hostname, assert_hostname=hostname)
+            return host_params, pool_kwargs
+
         def send(self, request: Any, **kwargs: Any) -> Any:
+            from urllib.parse import urlsplit
+
             original = request.url
+            request.redirected_from = urlsplit(original).hostname
             request.url, netloc = self._redirect.rewrite(original)
             request.headers["Host"] = netloc
             # The peer is always the emulator, whose certificate only the test authority signs

@@ -18,19 +18,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..ewelink.regions import HOSTS as EWELINK_HOSTS
+__all__ = ["GIZWITS_HOSTS", "TestTLS", "test_tls"]
+
 from ..gizwits.hosts import GIZWITS_HOSTS
+from ..hostnames import HOSTS
 
 _LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
-__all__ = ["EWELINK_HOSTS", "GIZWITS_HOSTS", "TestTLS", "test_tls"]
 
 
 @dataclass
 class TestTLS:
     #: PEM file of the test authority (what clients trust).
     ca_file: Path
-    #: PEM file with the server's private key and certificate chain.
-    server_file: Path
+    #: PEM file with the server's private key and certificate chain (None: only trusting, as clients do).
+    server_file: Path | None = None
 
     __test__ = False  # not a pytest test class
 
@@ -59,7 +60,7 @@ def test_tls() -> TestTLS:
             folder = Path(tempfile.mkdtemp(prefix="gizwits-emulator-tls-"))
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             authority = trustme.CA(organization_name="gizwits-emulator test authority")
-            certificate = authority.issue_cert(*GIZWITS_HOSTS, *EWELINK_HOSTS, *_LOCAL_NAMES)
+            certificate = authority.issue_cert(*HOSTS.names, *_LOCAL_NAMES)
             ca_file, server_file = folder / "ca.pem", folder / "server.pem"
             authority.cert_pem.write_to_path(str(ca_file))
             certificate.private_key_and_cert_chain_pem.write_to_path(str(server_file))
