@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from .admin import install as install_control_plane
 from .admin.middleware import NOT_EMULATED_HEADER, surface_for
+from .commit_gate import CommitBeforeAnswer
 from .config import EmulatorConfig
 from .ewelink.api import routes as ewelink_routes
 from .ewelink.api.docs import OPENAPI_PATH
@@ -97,4 +98,5 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     app.state.documents = [("eWeLink API v2", OPENAPI_PATH)]
     protocol_for(cloud)  # pushes follow the cloud's changes from now on
     install_control_plane(app, config)
+    app.add_middleware(CommitBeforeAnswer)  # outermost: added last
     return app

@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import heapq
+import signal
 import sys
 from collections.abc import Sequence
 
 from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
+from .core.durable import StateFileError
 from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
 from .dropin.listeners import ListenError
 from .gizwits.cloud.cloud import Cloud
@@ -49,9 +52,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="WebSocket sessions without a ping for this long (real time) get 1011 "
                             "\"No heartbeat!\" and are closed (default 180, as the real cloud)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                       help="bytes the journal's entries may hold in all (default 64 MiB)")
+    serve.add_argument("--admin-max-body-bytes", type=int, default=256 * 1024 * 1024, metavar="BYTES",
+                       help="largest document the admin API takes: a snapshot, a fixture (default 256 MiB)")
+    serve.add_argument("--header-timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="close a connection that sends no whole request head within this (default 10)")
+    serve.add_argument("--keep-alive-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="close an idle keep-alive connection after this (default 5)")
+    serve.add_argument("--max-connections", type=int, default=None, metavar="N",
+                       help="connections open at once; past it the longest idle one is closed "
+                            "(default: the file descriptor limit less 64)")
+    serve.add_argument("--shutdown-timeout", type=float, default=3.0, metavar="SECONDS",
+                       help="on SIGTERM or Ctrl+C, requests in flight get this long to finish (default 3)")
+    serve.add_argument("--state", default=None, metavar="PATH",
+                       help="keep the whole world in this SQLite file: loaded when it exists (the fixture is "
+                            "then ignored), saved before every answer (docs/durable-state.md)")
+    serve.add_argument("--state-sync", choices=("normal", "full"), default="normal",
+                       help="normal: an answered write survives any end of the process (kill -9); full: "
+                            "a power cut too, at one disk sync per answer (default normal)")
     add_serve_options(serve)
     add_env_command(sub)
     return parser
+
+
+#: Devices the banner lists.
+BANNER_DEVICES = 20
 
 
 def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
@@ -72,7 +98,8 @@ def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
         lines.append("  accounts")
         for item in accounts:
             lines.append(f"    {item.get('email') or item.get('username'):<24} password: {item['password']}")
-    devices = sorted(cloud.devices, key=lambda d: d.created_at)
+    # The first devices only: a world loaded from a state file may hold a large fleet.
+    devices = heapq.nsmallest(BANNER_DEVICES, cloud.devices.peek(), key=lambda d: d.created_at)
     if devices:
         lines.append("  devices")
         for device in devices:
@@ -81,6 +108,8 @@ def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
             owner = ", ".join(cloud.users.get(b.uid).email or b.uid for b in owners if cloud.users.get(b.uid))
             lines.append(f"    {device.product.name:<14} {device.did}  mac {device.mac}  "
                          f"{alias!r}{'  -> ' + owner if owner else ''}")
+        if len(cloud.devices) > len(devices):
+            lines.append(f"    ... and {len(cloud.devices) - len(devices)} more (GET /_emulator/devices)")
     lines.extend(ewelink_banner(cloud, base_url))
     lines.extend(extra or [])
     lines.append("Press Ctrl+C to stop.")
@@ -117,7 +146,13 @@ def serve(args: argparse.Namespace) -> int:
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
                             admin_token=args.admin_token, journal_size=max(args.journal_size, 1),
-                            ws_heartbeat_timeout=args.ws_heartbeat_timeout)
+                            ws_heartbeat_timeout=args.ws_heartbeat_timeout,
+                            journal_bytes=max(args.journal_bytes, 1),
+                            admin_max_body_bytes=max(args.admin_max_body_bytes, 1),
+                            header_timeout=max(args.header_timeout, 0.1),
+                            keep_alive_timeout=max(args.keep_alive_timeout, 0.1),
+                            max_connections=args.max_connections,
+                            shutdown_timeout=max(args.shutdown_timeout, 0.0))
     if args.ws_heartbeat_timeout <= 0:
         print("gizwits-emulator: --ws-heartbeat-timeout must be positive", file=sys.stderr)
         return 2
@@ -130,12 +165,19 @@ def serve(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         print(f"gizwits-emulator: {error}", file=sys.stderr)
         return 2
+    app = create_app(config, cloud)  # attaches every cloud to the world: the state file keeps them all
+    if args.state is not None:
+        try:
+            loaded = cloud.keep_state(args.state, sync=args.state_sync)
+        except StateFileError as error:
+            print(f"gizwits-emulator: {error}", file=sys.stderr)
+            return 2
+        print(f"state file {args.state}: {'world loaded' if loaded else 'new, the fixture saved in it'}", flush=True)
     if args.speed is not None:
         if args.speed <= 0:
             print("gizwits-emulator: --speed must be positive", file=sys.stderr)
             return 2
         cloud.clock.set_speed(args.speed)
-    app = create_app(config, cloud)
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as error:
@@ -153,9 +195,19 @@ def serve(args: argparse.Namespace) -> int:
     def started() -> None:
         print(banner(cloud, base_url, serving.banner_lines(base_url)), flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serving.run(args.server, app, started, log_level=args.log_level))
+    # SIGTERM ends the process like Ctrl+C: the servers stop gracefully, then the state file is closed.
+    # (uvicorn raises the signal again once it has stopped; this handler makes that a clean exit.)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serving.run(args.server, app, started, log_level=args.log_level))
+    finally:
+        cloud.durable.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Running the app on a real socket with uvicorn or hypercorn.
 
 The socket is bound here first, so port 0 works and the real port is known before the
-server starts; both servers are then handed that socket.
+server starts; both servers are then handed that socket, guarded, with the timeouts and
+connection limit of :mod:`emulator.connections` (from the app's configuration).
 """
 
 from __future__ import annotations
@@ -16,7 +17,18 @@ from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 
+from .connections import ServerLimits, guard, uvicorn_protocol
+
 SERVERS = ("uvicorn", "hypercorn")
+
+
+def limits_of(app: Starlette) -> ServerLimits:
+    """The transport limits of the app's configuration (defaults for an app without one)."""
+    config = getattr(app.state, "config", None)
+    if config is None:
+        return ServerLimits()
+    return ServerLimits(config.header_timeout, config.keep_alive_timeout, config.max_connections,
+                        config.shutdown_timeout)
 
 
 #: Seconds a stopping server waits for its long-lived answers to end once told to.
@@ -56,10 +68,13 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
             await announce_stop(app)
             await super().shutdown(sockets)
 
+    limits = limits_of(app)
     config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
-                            ssl_certfile=certfile)
+                            ssl_certfile=certfile, http=uvicorn_protocol(limits),
+                            timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
+                            timeout_graceful_shutdown=max(1, round(limits.shutdown_timeout)))
     server = Server(config)
-    task = asyncio.ensure_future(server.serve(sockets=[sock]))
+    task = asyncio.ensure_future(server.serve(sockets=[guard(sock, limits)]))
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
     if started and server.started:
@@ -69,15 +84,21 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
 
 async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",
                           started: Callable[[], None] | None = None, certfile: str | None = None) -> None:
-    from hypercorn.asyncio import serve
-    from hypercorn.config import Config
+    from hypercorn.asyncio.run import worker_serve
+    from hypercorn.config import Config, Sockets
+    from hypercorn.utils import wrap_app
 
+    limits = limits_of(app)
     config = Config()
-    config.bind = [f"fd://{sock.fileno()}"]
     config.loglevel = log_level.upper()
     config.accesslog = None
+    # Hypercorn's idle timer runs until a request head is in, so it is the head timeout too.
+    config.keep_alive_timeout = min(limits.header_timeout, limits.keep_alive_timeout)
+    config.graceful_timeout = limits.shutdown_timeout
     if certfile:
         config.certfile = config.keyfile = certfile
+    guarded = guard(sock, limits)
+    sockets = Sockets([guarded], [], []) if certfile else Sockets([], [guarded], [])
     loop = asyncio.get_running_loop()
     if started:
         loop.call_soon(started)
@@ -92,7 +113,9 @@ async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str
         await stop.wait()
         await announce_stop(app)
 
-    await serve(app, config, shutdown_trigger=trigger)  # type: ignore[arg-type]
+    # worker_serve (what hypercorn.asyncio.serve calls) takes the sockets themselves: the guarded one.
+    await worker_serve(wrap_app(app, config.wsgi_max_body_size, None), config,  # type: ignore[arg-type]
+                       sockets=sockets, shutdown_trigger=trigger)
 
 
 def runner(name: str) -> Callable[..., Awaitable[None]]:

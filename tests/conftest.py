@@ -38,6 +38,44 @@ def requires_shared(*parts: str) -> Path:
     return path
 
 
+def _check_every_commit_against_memory() -> None:
+    """``EMULATOR_CHECK_STATE=1``: every cloud of the run keeps a state file, and after every commit
+    the file must hold exactly the world in memory (a store that changed a record without
+    touching it shows here). Slow (each commit reads the whole file back); a check run of the
+    whole suite, not part of the usual one. Seven tests fail in this mode by construction: those
+    that assert a cloud has no state file (test_durable_state.py, without a file and refusing
+    files), and the one that forbids scanning users (the check reads every user back)."""
+    import os
+    import tempfile
+    import weakref
+
+    if not os.environ.get("EMULATOR_CHECK_STATE"):
+        return
+    from emulator.core.durable import DurableState
+
+    folder = tempfile.mkdtemp(prefix="emulator-state-check-")
+    made = Cloud.__init__
+    commit = DurableState.commit
+
+    def init(self: Cloud, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self.keep_state(tempfile.mktemp(suffix=".db", dir=folder))
+        weakref.finalize(self, self.durable._db.close)  # type: ignore[union-attr]  # not the durable: it holds the cloud
+
+    def checked_commit(self: DurableState) -> int:
+        with self._commit_lock, self._lock:
+            written = commit(self)
+            differences = self.differences()
+        assert not differences, f"the state file differs from memory after a commit: {differences[:10]}"
+        return written
+
+    Cloud.__init__ = init  # type: ignore[method-assign]
+    DurableState.commit = checked_commit  # type: ignore[method-assign]
+
+
+_check_every_commit_against_memory()
+
+
 #: Tests start on a known instant: Monday 23 November 2026, 07:00 in Paris (06:00 UTC), when
 #: the demo's week programs ask for comfort. The clock stays there until a test moves it.
 MONDAY_7AM_PARIS = 1_795_413_600.0

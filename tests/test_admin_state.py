@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import APP_HEADERS, DEMO_EMAIL, assert_error, login, user_headers
 from starlette.testclient import TestClient
 
+from emulator.core.outbox import Message
 from emulator.gizwits.cloud.cloud import Cloud
 
 
@@ -90,9 +91,11 @@ def test_a_broken_snapshot_is_refused_and_changes_nothing(client: TestClient) ->
     assert client.get("/_emulator/snapshot").json()["stores"] == saved["stores"]
 
 
-def test_users_lists_credentials_devices_and_tokens(client: TestClient, demo: dict[str, str]) -> None:
-    users = {u["email"]: u for u in client.get("/_emulator/users").json()}
-    assert users[DEMO_EMAIL]["password"] == "heatzy-demo"
+def test_users_lists_devices_and_tokens_but_no_password(client: TestClient, demo: dict[str, str]) -> None:
+    listed = client.get("/_emulator/users")
+    users = {u["email"]: u for u in listed.json()}
+    assert "heatzy-demo" not in listed.text and "password" not in users[DEMO_EMAIL]
+    assert users[DEMO_EMAIL]["has_password"] is True
     assert len(users[DEMO_EMAIL]["devices"]) == 9
     assert users[DEMO_EMAIL]["tokens"][0]["token"] == demo["X-Gizwits-User-token"]
 
@@ -140,3 +143,19 @@ def test_admin_openapi_document_lists_every_admin_route(client: TestClient) -> N
                 template = sub.path.replace(":path}", "}")  # a route's converter is not part of the template
                 for method in getattr(sub, "methods", set()) - {"HEAD"}:
                     assert ("/_emulator" + template, method.lower()) in routes
+
+
+def test_a_snapshot_over_a_mebibyte_is_restored(client: TestClient, cloud: Cloud) -> None:
+    """The app API takes bodies up to 1 MiB; the admin API takes large documents (its own limit)."""
+    for number in range(1500):
+        cloud.outbox.send(Message(kind="mail", to=f"u{number}@heatzy.test", subject="Hello",
+                                  body="x" * 1000, at=cloud.now()))
+    saved = client.get("/_emulator/snapshot")
+    assert len(saved.content) > 1024 * 1024
+    client.delete("/_emulator/outbox")
+    response = client.post("/_emulator/snapshot", content=saved.content)
+    assert response.status_code == 200, response.text
+    assert len(cloud.outbox.messages) == 1500
+    too_large = cloud.config.with_changes(admin_max_body_bytes=len(saved.content) - 1)
+    cloud.config = too_large
+    assert_error(client.post("/_emulator/snapshot", content=saved.content), 9015, 400)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from conftest import APP_HEADERS, assert_error, login, user_headers
+from starlette.testclient import TestClient
 
+from emulator.app import create_app
+from emulator.config import EmulatorConfig
 from emulator.gizwits.cloud.identity.apps import App
 
 
@@ -61,3 +64,23 @@ def test_users_belong_to_their_app(client, cloud) -> None:
     other = {"X-Gizwits-Application-Id": "b" * 32}
     body = {"username": "demo@heatzy.test", "password": "heatzy-demo"}
     assert_error(client.post("/app/login", headers=other, json=body), 9020, 400)
+
+
+def test_tokens_are_secrets_not_seeded() -> None:
+    """Two fresh servers with the same seed give the same ids but not the same tokens; a token of one
+    means nothing to the other (nor to the same server after a restart in memory)."""
+    first, second = (TestClient(create_app(EmulatorConfig(seed=1))) for _ in range(2))
+    one, two = login(first), login(second)
+    assert one["uid"] == two["uid"] and one["token"] != two["token"]
+    assert_error(second.get("/app/users", headers=user_headers(one["token"])), 9004, 400)
+
+
+def test_expired_tokens_are_forgotten_after_a_week(client, cloud) -> None:
+    cloud.clock.freeze(1_800_000_000)
+    expired = [login(client)["token"] for _ in range(30)]
+    cloud.advance(7 * 24 * 3600)
+    assert_error(client.get("/app/users", headers=user_headers(expired[0])), 9006, 400)  # still known: expired
+    cloud.advance(7 * 24 * 3600)
+    fresh = login(client)["token"]
+    assert [t["token"] for t in cloud.users.dump()["tokens"]] == [fresh]
+    assert_error(client.get("/app/users", headers=user_headers(expired[0])), 9004, 400)  # forgotten

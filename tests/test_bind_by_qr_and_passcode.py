@@ -104,3 +104,20 @@ def test_legacy_bind_forms(client: TestClient, demo: dict[str, str]) -> None:
     assert_error(client.post("/app/bindings", headers=demo, json={"devices": []}), 9015, 400)
     assert_error(client.post("/app/bindings", headers=demo, json={"devices": ["abc"]}), 9015, 400)
     assert_error(client.post("/app/bindings", headers=demo, json={"devices": [{"did": "abc"}]}), 9015, 400)
+
+
+def test_a_mac_does_not_bind_a_device_another_user_is_bound_to(client: TestClient, cloud: Cloud,
+                                                               demo: dict[str, str], demo_dids: dict[str, str]) -> None:
+    """MACs are seeded and printed on the box: knowing one must not give control of a bound heater."""
+    device = cloud.devices.require(demo_dids["Pilote2"])
+    friend = friend_headers(client)
+    mac_form = f"product_key={device.product_key}&mac={device.mac}"
+    body = assert_error(client.post("/app/bind_latest", headers=friend, json={"qr_content": mac_form}), 9016, 400)
+    assert "did and passcode" in body["detail_message"]
+    assert_error(client.post(f"/app/control/{device.did}", headers=friend, json={"attrs": {"mode": "eco"}}), 9017, 401)
+    assert uid_of(cloud, "friend@heatzy.test") not in roles(cloud, device.did)
+    # the user bound to it may scan it again; the did + passcode form still binds a second user
+    assert client.post("/app/bind_latest", headers=demo, json={"qr_content": mac_form}).status_code == 201
+    passcode_form = f"product_key={device.product_key}&did={device.did}&passcode={device.passcode}"
+    assert client.post("/app/bind_latest", headers=friend, json={"qr_content": passcode_form}).status_code == 201
+    assert roles(cloud, device.did)[uid_of(cloud, "friend@heatzy.test")] == "normal"

@@ -29,7 +29,7 @@ def did(client: TestClient, cloud: Cloud, demo: dict[str, str], demo_dids: dict[
 def test_owner_lists_its_guests_masked(client: TestClient, cloud: Cloud, demo: dict[str, str], did: str) -> None:
     friend = cloud.users.get(uid_of(cloud, FRIEND_EMAIL))
     assert friend is not None
-    friend.username, friend.phone = "friendly", "18812345678"
+    cloud.users.update(friend, cloud.now(), username="friendly", phone="18812345678")
     response = client.get(f"/app/{did}/bindings", headers=demo)
     assert response.status_code == 200
     assert response.json() == [{"username": "f****y", "phone": "188****5678", "created_at": "2023-11-14T22:14:50Z",

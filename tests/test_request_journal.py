@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 
+import pytest
 from conftest import APP_HEADERS, assert_error
 from starlette.testclient import TestClient
 
-from emulator.core.journal import REDACTED
+from emulator.app import create_app
+from emulator.config import HEATZY_APP_ID
+from emulator.core.journal import REDACTED, Journal
+from emulator.gizwits.cloud.cloud import Cloud
 from emulator.testing import Emulator
 
 
@@ -90,3 +95,64 @@ def test_the_python_handle_counts_requests() -> None:
     assert [e.path for e in emulator.journal(emulated=False)] == ["/app/nowhere"]
     emulator.clear_journal()
     assert emulator.count() == 0
+
+
+def test_a_large_body_costs_its_capped_text_not_its_parsed_form(client: TestClient, cloud: Cloud) -> None:
+    """64 KiB of ``[[],[],...]`` parsed is ~1.6 MB of lists; the journal keeps 16 KiB of text."""
+    body = ("[" + ",".join(["[]"] * 21_800) + "]").encode()
+    assert len(body) > 64 * 1024 - 1024
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20):
+            client.post("/app/not-a-route", content=body)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 20 * 64 * 1024  # parsed, it was over 20 * 1.6 MB
+    entry = client.get("/_emulator/journal?limit=1").json()[0]
+    assert entry["body_bytes"] == len(body) and entry["body_truncated"] is True
+    assert entry["body"] == body[:16 * 1024].decode()
+
+
+def test_the_journal_is_bounded_in_bytes_too(cloud: Cloud) -> None:
+    cloud.journal = Journal(size=10_000, max_bytes=200_000)
+    with TestClient(create_app(cloud=cloud)) as client:
+        for _ in range(50):
+            client.post("/app/login", headers={**APP_HEADERS, "X-Padding": "x" * 5000}, content=b"y" * 30_000)
+        entries = client.get("/_emulator/journal").json()
+    assert cloud.journal.bytes <= 200_000 and 5 <= len(entries) < 50
+    assert entries[-1]["id"] == 50  # the oldest went first
+    assert len(entries[-1]["headers"]["x-padding"]) == 1024 and entries[-1]["headers_truncated"] is True
+
+
+@pytest.mark.parametrize("body", [
+    b'{"value": NaN}', b'{"value": Infinity}', b'{"value": -Infinity}', b'{"value": 1e309}',
+    b'{"value": "\\ud800"}', b"[" * 900 + b"]" * 900, b'{"a":' * 600 + b"1" + b"}" * 600,
+], ids=["nan", "infinity", "minus-infinity", "1e309", "lone-surrogate", "lists-900-deep", "objects-600-deep"])
+def test_no_body_makes_the_journal_fail(client: TestClient, body: bytes) -> None:
+    client.post("/app/login", headers=APP_HEADERS, content=body)
+    response = client.get("/_emulator/journal")
+    assert response.status_code == 200, response.text
+    assert response.json()[-1]["body"] == body.decode()  # kept as text, not parsed
+
+
+def test_a_repeated_identity_header_is_read_the_same_way_everywhere(client: TestClient, cloud: Cloud,
+                                                                     demo: dict[str, str]) -> None:
+    """Two application ids: the app answers 9015, no fault rule for either id fires, the journal
+    records no app id and shows both values."""
+    other = "0123456789abcdef0123456789abcdef"
+    for appid in (HEATZY_APP_ID, other):
+        client.post("/_emulator/faults", json={"appid": appid, "status": 503})
+    twice = [("X-Gizwits-Application-Id", HEATZY_APP_ID), ("X-Gizwits-Application-Id", other)]
+    body = assert_error(client.get("/app/users", headers=[*twice, ("X-Gizwits-User-token", "x")]), 9015, 400)
+    assert body["detail_message"] == "X-Gizwits-Application-Id is given 2 times"
+    token = demo["X-Gizwits-User-token"]
+    client.delete("/_emulator/faults")
+    tokens = [("X-Gizwits-Application-Id", HEATZY_APP_ID), ("X-Gizwits-User-token", token),
+              ("X-Gizwits-User-Token", "someone-else")]
+    assert_error(client.get("/app/users", headers=tokens), 9015, 400)
+    first, second = client.get("/_emulator/journal?limit=2").json()
+    assert first["appid"] is None and first["faults"] == []
+    assert first["headers"]["x-gizwits-application-id"] == f"{HEATZY_APP_ID}, {other}"
+    assert second["appid"] == HEATZY_APP_ID and second["status"] == 400

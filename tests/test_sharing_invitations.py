@@ -47,7 +47,7 @@ def test_share_names_the_guest_by_any_of_four_keys(client: TestClient, cloud: Cl
                                                    did: str, key: str) -> None:
     friend_user = cloud.users.get(uid_of(cloud, FRIEND_EMAIL))
     assert friend_user is not None
-    friend_user.username, friend_user.phone = "friendly", "+33600000042"
+    cloud.users.update(friend_user, cloud.now(), username="friendly", phone="+33600000042")
     value = {"uid": friend_user.uid, "username": "friendly", "email": FRIEND_EMAIL, "phone": "+33600000042"}[key]
     body = share(client, demo, did, **{key: value})
     assert body == {"qr_content": None, "id": 1}

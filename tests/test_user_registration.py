@@ -132,3 +132,39 @@ def test_bad_credentials_are_9020(client: TestClient) -> None:
     response = client.post("/app/login", headers=APP_HEADERS, json={"username": "nobody", "password": "x"})
     body = assert_error(response, 9020, 400)
     assert body["error_message"] == "username or password error!"
+
+
+# -- login names: one namespace, indexed -------------------------------------------------------
+@pytest.mark.parametrize("squatted", ["demo@heatzy.test", "DEMO@Heatzy.Test"])
+def test_a_username_cannot_be_another_users_email(client: TestClient, squatted: str) -> None:
+    body = assert_error(create(client, username=squatted, password="x"), 9019, 400)
+    assert "already registered" in body["detail_message"]
+    assert_error(client.post("/app/login", headers=APP_HEADERS, json={"username": squatted, "password": "x"}),
+                 9020, 400)
+    assert login(client)["token"]  # demo's own password still logs demo in
+
+
+def test_an_email_or_phone_cannot_be_another_users_username(client: TestClient, cloud: Cloud) -> None:
+    assert_token(create(client, username="taken@heatzy.test", password="pw-one"))
+    assert_error(create(client, email="Taken@heatzy.test", password="pw-two"), 9022, 400)
+    assert_token(create(client, username="33611112222", password="pw-three"))
+    code = send_sms(client, cloud, "33611112222")
+    assert_error(create(client, phone="33611112222", code=code, password="pw-four"), 9018, 400)
+
+
+def test_login_and_registration_look_users_up_without_scanning_them(client: TestClient, cloud: Cloud) -> None:
+    class NoScan(dict):  # type: ignore[type-arg]
+        def values(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("the users were scanned")
+
+        items = __iter__ = values
+
+    for _ in range(3):
+        assert_token(create(client, email=f"user{_}@heatzy.test", password="pw"))
+    cloud.users._users = NoScan(cloud.users._users)
+    assert login(client)["uid"]
+    assert_token(create(client, email="one-more@heatzy.test", password="pw"))
+    assert_error(create(client, email="one-more@heatzy.test", password="pw"), 9022, 400)
+    assert_token(create(client, phone_id="phone-1"))
+    assert_error(client.post("/app/login", headers=APP_HEADERS,
+                             json={"username": "nobody@heatzy.test", "password": "pw"}), 9020, 400)

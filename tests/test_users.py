@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import APP_HEADERS, assert_error, login, user_headers
 
 PROFILE_KEYS = ["username", "uid", "phone", "birthday", "address", "lang", "remark", "name", "is_anonymous",
@@ -126,3 +128,31 @@ def test_reset_password_for_an_unknown_email_is_9005(client, cloud) -> None:
     assert_error(response, 9005, 400)
     assert cloud.outbox.messages == []
     assert_error(client.post("/app/reset_password", headers=APP_HEADERS, json={}), 9015, 400)
+
+
+def test_passwords_are_kept_as_salted_hashes_never_as_given(client, cloud) -> None:
+    token = create(client, email="chosen@heatzy.test", password="my-own-secret").json()["token"]
+    assert client.put("/app/users", headers=user_headers(token),
+                      json={"old_pwd": "my-own-secret", "new_pwd": "my-next-secret"}).status_code == 200
+    snapshot = json.dumps(client.get("/_emulator/snapshot").json())
+    for plaintext in ("my-own-secret", "my-next-secret", "heatzy-demo", "heatzy-friend"):
+        assert plaintext not in snapshot
+    rows = {u["email"]: u for u in client.get("/_emulator/snapshot").json()["stores"]["users"]["users"]}
+    chosen, demo = rows["chosen@heatzy.test"]["password_hash"], rows["demo@heatzy.test"]["password_hash"]
+    assert chosen.startswith("scrypt$14$8$1$")  # a password a user chose: full cost
+    assert demo.startswith("scrypt$4$8$1$")  # the fixture's, printed in the banner anyway: public cost
+    again = create(client, email="same@heatzy.test", password="my-next-secret")
+    same = {u["email"]: u for u in cloud.snapshot()["stores"]["users"]["users"]}["same@heatzy.test"]
+    assert again.status_code == 201 and same["password_hash"] != chosen  # salted
+    assert login(client, "chosen@heatzy.test", "my-next-secret")["token"]
+    assert_error(client.post("/app/login", headers=APP_HEADERS,
+                             json={"username": "chosen@heatzy.test", "password": "my-own-secret"}), 9020, 400)
+
+
+def test_a_snapshot_of_an_older_version_with_passwords_in_the_clear_still_logs_in(client, cloud) -> None:
+    snapshot = client.get("/_emulator/snapshot").json()
+    for row in snapshot["stores"]["users"]["users"]:
+        row["password"] = {"demo@heatzy.test": "heatzy-demo"}.get(row["email"])
+        del row["password_hash"]
+    assert client.post("/_emulator/snapshot", json=snapshot).status_code == 200
+    assert login(client)["token"]

@@ -73,7 +73,7 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
             import pickle
 
             cloud.restore(pickle.loads(cached), private=True)  # a fresh copy: stores keep it
-        cloud.journal = Journal(cloud.config.journal_size)
+        cloud.journal = Journal(cloud.config.journal_size, cloud.config.journal_bytes)
         cloud.sessions.reset()  # session faults and journaled frames (the sessions were closed)
 
 
@@ -107,7 +107,8 @@ def restore(cloud: Cloud, document: Any) -> None:
 def users(cloud: Cloud) -> list[dict[str, Any]]:
     with cloud.lock:
         return [
-            {**user.profile(), "appid": user.appid, "password": user.password, "phone_id": user.phone_id,
+            {**user.profile(), "appid": user.appid, "has_password": user.password_hash is not None,
+             "phone_id": user.phone_id,
              "created_at": user.created_at,
              "devices": [b.did for b in cloud.bindings.of_user(user.uid)],
              "tokens": [t.body() for t in cloud.users.tokens_of(user.uid)]}
@@ -127,7 +128,7 @@ def device_summary(cloud: Cloud, device: Device) -> dict[str, Any]:
 
 def devices(cloud: Cloud) -> list[dict[str, Any]]:
     with cloud.lock:
-        return [device_summary(cloud, device) for device in cloud.devices]
+        return [device_summary(cloud, device) for device in cloud.devices.peek()]
 
 
 def program(device: Device) -> dict[str, list[str]] | None:

@@ -7,12 +7,16 @@ through otherwise, and records it in the journal just before the answer leaves (
 client holding its answer always finds its request there). Requests to
 ``/_emulator`` are not recorded and no fault applies to them; they need the admin
 token when one is configured.
+
+A client that goes away before its request body is whole (it disconnected, or closed its
+side) is a normal event: one line in the log, a 9015 answer (heard only by a client that
+closed its sending side), the request journaled; the app never sees the request.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -20,16 +24,18 @@ from typing import Any, Protocol
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
-from ..core.journal import NOT_EMULATED, redact
+from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
 from ..core.world import World
 from ..gizwits.errors import error_body
 from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
-#: Request bodies larger than this are journaled as a size only.
-JOURNAL_BODY_LIMIT = 64 * 1024
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
 ERROR_BODY_LIMIT = 4 * 1024
+
+
+log = logging.getLogger("emulator")
 
 
 class ConnectionDropped(ConnectionError):
@@ -37,23 +43,12 @@ class ConnectionDropped(ConnectionError):
 
 
 def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    return header_reading.joined(scope.get("headers", []))
 
 
 def _client(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else ""
-
-
-def _json_or_text(raw: bytes, complete: bool) -> Any:
-    if not raw:
-        return None
-    if len(raw) > JOURNAL_BODY_LIMIT or not complete:
-        return f"<{len(raw)}{'' if complete else '+'} bytes>"
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return raw.decode("utf-8", errors="replace")
 
 
 class Surface(Protocol):
@@ -140,9 +135,9 @@ class ControlPlaneMiddleware:
     async def _emulated(self, world: World, scope: Scope, headers: dict[str, str], receive: Receive,
                         send: Send) -> None:
         started = time.perf_counter()
-        body, complete, replay = b"", True, receive
+        body, complete, replay, gone = b"", True, receive, False
         if scope["type"] == "http":
-            body, complete, replay = await _buffer(receive, world.config.max_body_bytes)
+            body, complete, replay, gone = await _buffer(receive, world.config.max_body_bytes)
         surface = surface_for(scope["app"], scope["path"])
         with world.lock:
             info = request_info(surface, scope, headers, world.now())
@@ -151,11 +146,14 @@ class ControlPlaneMiddleware:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
+            recorded_headers, headers_cut = kept_headers(redact(headers))
+            text, body_cut = body_text(body, complete)
             with world.lock:
                 world.journal.record(
                     at=world.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=_redacted(scope),
-                    body=_json_or_text(body, complete), status=answer.status, error_code=answer.error_code(),
+                    query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
+                    headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
+                    status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
                     dids=list(info.dids), client=info.client, faults=list(outcome.fired),
                     websocket=scope["type"] == "websocket", user=_who(info.users),
@@ -163,7 +161,12 @@ class ControlPlaneMiddleware:
 
         answer = _Answer(send, record, surface)
         try:
-            if outcome.rule is None:
+            if gone:
+                log.warning("client %s went away after %d bytes of the body of %s %s", info.client or "?", len(body),
+                            info.method, scope["path"])
+                await JSONResponse(error_body(9015, "the client closed the connection before the end of the body"),
+                                   status_code=400)(scope, replay, answer.send)
+            elif outcome.rule is None:
                 await self.app(scope, replay, answer.send)
             elif outcome.rule.action == "drop":
                 await drop_connection(scope, receive, send)
@@ -181,12 +184,9 @@ def _who(users: tuple[str, ...]) -> str | None:
     return users[1] if len(users) > 1 else (users[0] if users else None)
 
 
-def _redacted(scope: Scope) -> dict[str, str]:
-    return redact({k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])})
-
-
-async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
-    """Read the request body (up to ``limit`` + 1 bytes) and give a ``receive`` that replays it."""
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive, bool]:
+    """Read the request body (up to ``limit`` + 1 bytes) and give a ``receive`` that replays it; and
+    whether the client went away before the end of the body."""
     chunks: list[bytes] = []
     size = 0
     more = True
@@ -201,6 +201,7 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
     else:
         pending = []
     body = b"".join(chunks)
+    gone = more and any(message["type"] == "http.disconnect" for message in pending)
     replay = [{"type": "http.request", "body": body, "more_body": more}, *pending]
 
     async def replaying() -> Message:
@@ -208,7 +209,7 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive]:
             return replay.pop(0)
         return await receive()
 
-    return body, not more, replaying
+    return body, not more, replaying, gone
 
 
 class _Answer:

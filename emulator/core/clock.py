@@ -108,6 +108,24 @@ class Clock:
         self.changes += 1
         return self.now()
 
+    # -- saving (the durable state keeps the clock's mode; snapshots leave the clock alone) ----
+    def dump(self) -> dict[str, Any]:
+        return {"mode": self.mode, "frozen_at": self._frozen_at, "offset": self._offset, "factor": self._factor,
+                "anchor": [self._anchor.wall, self._anchor.virtual]}
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Back to a :meth:`dump`: a frozen clock stays at its instant, an offset or sped-up one
+        goes on from where it was, as if it had run meanwhile."""
+        mode = data["mode"]
+        if mode not in ("real", "frozen", "offset", "speed"):
+            raise ValueError(f"unknown clock mode {mode!r}")
+        wall, virtual = data["anchor"]
+        self._frozen_at = float(data["frozen_at"])
+        self._offset = float(data["offset"])
+        self._factor = float(data["factor"])
+        self._anchor = _Anchor(float(wall), float(virtual))
+        self.mode = mode
+
     def describe(self) -> dict[str, Any]:
         now = self.now()
         return {

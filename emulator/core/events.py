@@ -16,6 +16,9 @@ is moved; each event runs with the time it was due, in due order (ties in schedu
 order), and may schedule further events. Cost grows with the events due, not with the
 number of devices. The heap holds ``(due, seq, event)`` tuples so ordering is a native
 tuple comparison.
+
+A record store (:mod:`emulator.core.persist`): one record per pending event, keyed by its
+sequence number, which a saved queue keeps (ties stay in scheduling order).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,15 +41,21 @@ class Event:
     data: dict[str, Any] = field(compare=False, default_factory=dict)
     cancelled: bool = field(compare=False, default=False)
     key: str | None = field(compare=False, default=None)
+    #: Set once the event has run.
+    done: bool = field(compare=False, default=False)
 
-    def cancel(self) -> None:
-        self.cancelled = True
+    @property
+    def pending(self) -> bool:
+        return not (self.cancelled or self.done)
 
     def as_dict(self) -> dict[str, Any]:
         item: dict[str, Any] = {"due": self.due, "kind": self.kind, "data": self.data}
         if self.key is not None:
             item["key"] = self.key
         return item
+
+    def row(self) -> dict[str, Any]:
+        return {**self.as_dict(), "seq": self.seq}
 
 
 class EventQueue:
@@ -56,6 +65,9 @@ class EventQueue:
         self._handlers: dict[str, Handler] = {}
         self._keyed: dict[str, Event] = {}
         self.processed = 0
+        #: Events scheduled, cancelled or run since the durable state last asked; None: not tracking.
+        self._touched: dict[int, Event] | None = None
+        self._reloaded = True
 
     def __len__(self) -> int:
         return sum(1 for _, _, e in self._heap if not e.cancelled)
@@ -67,20 +79,34 @@ class EventQueue:
     def schedule(self, due: float, kind: str, data: dict[str, Any] | None = None, *, key: str | None = None) -> Event:
         """Add an event; with ``key``, it replaces the pending event that has the same key."""
         event = Event(float(due), next(self._seq), kind, dict(data) if data else {}, key=key)
+        self._push(event)
+        return event
+
+    def _push(self, event: Event) -> None:
+        key = event.key
+        touched = self._touched
         if key is not None:
             previous = self._keyed.get(key)
             if previous is not None:
                 previous.cancelled = True
+                if touched is not None:
+                    touched[previous.seq] = previous
             self._keyed[key] = event
+        if touched is not None:
+            touched[event.seq] = event
         heapq.heappush(self._heap, (event.due, event.seq, event))
-        return event
+
+    def _cancel(self, event: Event) -> None:
+        event.cancelled = True
+        if self._touched is not None:
+            self._touched[event.seq] = event
 
     def cancel_key(self, key: str) -> bool:
         """Cancel the pending event with ``key``; True if there was one."""
         event = self._keyed.pop(key, None)
         if event is None or event.cancelled:
             return False
-        event.cancelled = True
+        self._cancel(event)
         return True
 
     def keyed(self, key: str) -> Event | None:
@@ -93,7 +119,7 @@ class EventQueue:
         count = 0
         for _, _, event in self._heap:
             if not event.cancelled and event.kind == kind and all(event.data.get(k) == v for k, v in match.items()):
-                event.cancelled = True
+                self._cancel(event)
                 count += 1
         return count
 
@@ -128,11 +154,15 @@ class EventQueue:
         heap = self._heap
         handlers = self._handlers
         keyed = self._keyed
+        touched = self._touched
         pop = heapq.heappop
         while heap and heap[0][0] <= now:
             event = pop(heap)[2]
             if event.cancelled:
                 continue
+            event.done = True
+            if touched is not None:
+                touched[event.seq] = event
             if event.key is not None and keyed.get(event.key) is event:
                 del keyed[event.key]
             handler = handlers.get(event.kind)
@@ -153,5 +183,33 @@ class EventQueue:
     def load(self, items: list[dict[str, Any]]) -> None:
         self._heap.clear()
         self._keyed.clear()
+        self._seq = itertools.count()
+        self._reloaded = True
+        touched, self._touched = self._touched, None
         for item in items:
             self.schedule(item["due"], item["kind"], item.get("data"), key=item.get("key"))
+        self._touched = {} if touched is not None else None
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        return ((str(event.seq), event.row()) for _, _, event in self._heap if not event.cancelled)
+
+    def changed_records(self) -> dict[str, Any] | None:
+        touched = self._touched
+        self._touched = {}
+        if touched is None or self._reloaded:
+            self._reloaded = False
+            return None
+        return {str(seq): event.row() if event.pending else None for seq, event in touched.items()}
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        """Back to saved events, each with its sequence number (ties keep their order)."""
+        rows = sorted((row for _, row in records), key=lambda row: (row["due"], row["seq"]))
+        self._heap.clear()
+        self._keyed.clear()
+        touched, self._touched = self._touched, None
+        for row in rows:
+            self._push(Event(float(row["due"]), int(row["seq"]), row["kind"], dict(row.get("data") or {}),
+                             key=row.get("key")))
+        self._seq = itertools.count(max((int(row["seq"]) for row in rows), default=-1) + 1)
+        self._touched = {} if touched is not None else None
+        self._reloaded = True

@@ -4,15 +4,25 @@ Every :class:`~emulator.core.changes.Change` published by the cloud lands here, 
 device and in time order, and is kept for :data:`RETENTION` (7 days, the raw_data
 retention of the real cloud). Communication logs (``raw_data``) and aggregations
 (``agg_data``) read from it.
+
+A record store (:mod:`emulator.core.persist`): one record per change, keyed by the device,
+its instant and its rank among the device's records of that instant (``did/at/k``), which
+never moves: records are added after those of the same instant and removed by whole
+instants (pruning, forgetting what followed a moment). Loaded from a state file, a
+device's records stay JSON text until its history is first read or changed
+(:meth:`History.load_texts`): a restart does not decode what nobody asks for.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .changes import Change, ChangeFeed
+from .persist import Touched
 
 RETENTION = 7 * 24 * 3600
 #: Records older than the retention are dropped once they are this much older still, so the
@@ -28,56 +38,138 @@ def _at(record: Change) -> float:
     return record.at
 
 
+def _row(record: Change) -> dict[str, Any]:
+    return {"at": record.at, "kind": record.kind, "attrs": dict(record.attrs), "source": record.source,
+            "uid": record.uid, "appid": record.appid,
+            "payload": record.payload.hex() if record.payload is not None else None}
+
+
+def _from_row(did: str, item: dict[str, Any]) -> Change:
+    return Change(did, item["at"], item["kind"], dict(item.get("attrs") or {}), item.get("source", "device"),
+                  item.get("uid"), item.get("appid"), bytes.fromhex(item["payload"]) if item.get("payload") else None)
+
+
 class History:
     def __init__(self, feed: ChangeFeed) -> None:
         self._records: dict[str, list[Change]] = defaultdict(list)
+        #: Records loaded as text and not decoded yet: did -> [(at, rank, JSON)], in order.
+        self._texts: dict[str, list[tuple[float, int, str]]] = {}
+        #: Keys (did, at, rank) of records added or removed.
+        self.touched = Touched()
         feed.subscribe(self.record)
 
+    def _decoded(self, did: str) -> None:
+        """Decode the device's records still held as text."""
+        texts = self._texts.pop(did, None)
+        if texts is not None:
+            self._records[did] = [_from_row(did, json.loads(text)) for _, _, text in texts]
+
+    def _decode_all(self) -> None:
+        for did in list(self._texts):
+            self._decoded(did)
+
     def record(self, change: Change) -> None:
+        if self._texts:
+            self._decoded(change.did)
         records = self._records[change.did]
         if records and records[-1].at > change.at:
-            bisect.insort(records, change, key=_at)
+            index = bisect.bisect_right(records, change.at, key=_at)
+            records.insert(index, change)
         else:
+            index = len(records)
             records.append(change)
+        if self.touched.keys is not None:
+            self.touched.keys[(change.did, change.at, index - bisect.bisect_left(records, change.at, key=_at))] = None
         if records[0].at < change.at - RETENTION - _PRUNE_SLACK:
-            del records[:bisect.bisect_left(records, change.at - RETENTION, key=_at)]
+            self._remove(change.did, records, 0, bisect.bisect_left(records, change.at - RETENTION, key=_at))
+
+    def _remove(self, did: str, records: list[Change], start: int, end: int) -> None:
+        """Drop ``records[start:end]``, which begins and ends at an instant's first record."""
+        keys = self.touched.keys
+        if keys is not None:
+            rank, previous = 0, None
+            for record in records[start:end]:
+                rank = rank + 1 if record.at == previous else 0
+                previous = record.at
+                keys[(did, record.at, rank)] = None
+        del records[start:end]
 
     def of(self, did: str, start: float | None = None, end: float | None = None) -> list[Change]:
         """Records of ``did`` with ``start <= at <= end``, oldest first."""
+        if self._texts:
+            self._decoded(did)
         records = self._records.get(did, [])
         lo = 0 if start is None else bisect.bisect_left(records, start, key=_at)
         hi = len(records) if end is None else bisect.bisect_right(records, end, key=_at)
         return records[lo:hi]
 
     def prune(self, now: float) -> None:
+        self._decode_all()
         cutoff = now - RETENTION
-        for records in self._records.values():
+        for did, records in self._records.items():
             index = bisect.bisect_left(records, cutoff, key=_at)
             if index:
-                del records[:index]
+                self._remove(did, records, 0, index)
 
     def drop_after(self, did: str, moment: float) -> None:
         """Forget what ``did`` reported after ``moment`` (the clock was set back before it)."""
+        self._decoded(did)
         records = self._records.get(did)
         if records:
-            del records[bisect.bisect_right(records, moment, key=_at):]
+            self._remove(did, records, bisect.bisect_right(records, moment, key=_at), len(records))
 
     def forget(self, did: str) -> None:
-        self._records.pop(did, None)
+        self._decoded(did)
+        records = self._records.pop(did, None)
+        if records:
+            self._remove(did, records, 0, len(records))
 
+    # -- saving ------------------------------------------------------------------------------------
     def dump(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            did: [{"at": r.at, "kind": r.kind, "attrs": dict(r.attrs), "source": r.source, "uid": r.uid,
-                   "appid": r.appid, "payload": r.payload.hex() if r.payload is not None else None}
-                  for r in records]
-            for did, records in self._records.items() if records
-        }
+        self._decode_all()
+        return {did: [_row(r) for r in records] for did, records in self._records.items() if records}
 
     def load(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        self._records = defaultdict(list, {
-            did: [Change(did, item["at"], item["kind"], dict(item.get("attrs") or {}), item.get("source", "device"),
-                         item.get("uid"), item.get("appid"),
-                         bytes.fromhex(item["payload"]) if item.get("payload") else None)
-                  for item in items]
-            for did, items in data.items()
-        })
+        self._records = defaultdict(list, {did: [_from_row(did, item) for item in items]
+                                           for did, items in data.items()})
+        self._texts = {}
+        self.touched.reload()
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        self._decode_all()
+        for did, records in self._records.items():
+            rank, previous = 0, None
+            for record in records:
+                rank = rank + 1 if record.at == previous else 0
+                previous = record.at
+                yield f"{did}/{record.at!r}/{rank}", _row(record)
+
+    def changed_records(self) -> dict[str, Any] | None:
+        keys = self.touched.take()
+        if keys is None:
+            return None
+        changed: dict[str, Any] = {}
+        for did, at, rank in keys:  # type: ignore[misc]
+            records = self._records.get(did)
+            record = None
+            if records:
+                index = bisect.bisect_left(records, at, key=_at) + rank
+                if index < len(records) and records[index].at == at:
+                    record = records[index]
+            changed[f"{did}/{at!r}/{rank}"] = None if record is None else _row(record)
+        return changed
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        self.load_texts((key, json.dumps(row)) for key, row in records)
+
+    def load_texts(self, records: Iterable[tuple[str, str]]) -> None:
+        """:meth:`load_records` from the rows' JSON text, decoded when each device's history is first used."""
+        found: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+        for key, text in records:
+            did, at, rank = key.rsplit("/", 2)
+            found[did].append((float(at), int(rank), text))
+        for items in found.values():
+            items.sort(key=lambda item: item[:2])
+        self._records = defaultdict(list)
+        self._texts = dict(found)
+        self.touched.reload()

@@ -1,10 +1,11 @@
-"""Deterministic identifiers: dids, MACs, passcodes, uids, tokens and object ids.
+"""Deterministic identifiers: dids, MACs, passcodes, uids and object ids.
 
 Everything comes from one Faker instance seeded by the config, so a given seed and the
 same sequence of calls give the same identifiers: a test run is reproducible. The shapes
 follow the real cloud: a did is 22 base-62 characters, a MAC 12 lower-case hex digits, a
-passcode 10 upper-case letters, uids and tokens 32 hex digits, object ids (schedulers,
-groups, ...) 24 hex digits like the Mongo ids the cloud returns.
+passcode 10 upper-case letters, uids 32 hex digits, object ids (schedulers, groups, ...)
+24 hex digits like the Mongo ids the cloud returns. Secrets (tokens, codes) are not
+identifiers: they come from :mod:`emulator.core.unguessable`.
 """
 
 from __future__ import annotations
@@ -67,9 +68,6 @@ class IdFactory:
         return self._pick(string.ascii_uppercase, 10)
 
     def uid(self) -> str:
-        return self.faker.hexify("^" * 32)
-
-    def token(self) -> str:
         return self.faker.hexify("^" * 32)
 
     def object_id(self) -> str:

@@ -5,6 +5,14 @@ is recorded once answered, in a bounded ring (oldest entries fall out first), so
 can verify what its client did: which calls, how often, with which body, and which of
 them reached no emulated route. Secrets in headers are redacted before recording.
 The admin API's own requests are not recorded. The journal is not part of snapshots.
+
+What an entry keeps is bounded, whatever a client sends: the body as text, its first
+:data:`BODY_CHARS` characters (``body_bytes`` tells the size received, ``body_truncated``
+whether text was cut), at most :data:`HEADERS_KEPT` headers of :data:`HEADER_CHARS`
+characters each, the query's first :data:`QUERY_CHARS`. The journal is bounded in
+entries and in bytes (an estimate of what its entries hold): the oldest go first. A body
+is shown parsed when it is complete JSON that can be rendered again
+(:mod:`emulator.core.jsontext`), else as its text: no body can make the journal fail.
 """
 
 from __future__ import annotations
@@ -15,7 +23,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import jsontext
+
 DEFAULT_SIZE = 10_000
+#: Bytes the journal's entries may hold in all (an estimate), by default.
+DEFAULT_BYTES = 64 * 1024 * 1024
+BODY_CHARS = 16 * 1024
+HEADERS_KEPT = 64
+HEADER_CHARS = 1024
+QUERY_CHARS = 4096
+#: What an entry costs beside its texts (the object, its fields, numbers), roughly.
+_ENTRY_OVERHEAD = 600
 #: Header values never recorded (lower case names).
 SECRET_HEADERS = frozenset({
     "x-gizwits-user-token", "authorization", "cookie", "x-emulator-admin-token", "x-gizwits-application-auth",
@@ -29,6 +47,23 @@ def redact(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: REDACTED if name.lower() in SECRET_HEADERS else value for name, value in headers.items()}
 
 
+def kept_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """At most :data:`HEADERS_KEPT` headers, values cut at :data:`HEADER_CHARS`; and whether any was cut."""
+    kept = {name[:HEADER_CHARS]: value[:HEADER_CHARS] for name, value in list(headers.items())[:HEADERS_KEPT]}
+    cut = len(headers) > HEADERS_KEPT or any(len(n) > HEADER_CHARS or len(v) > HEADER_CHARS
+                                              for n, v in headers.items())
+    return kept, cut
+
+
+def body_text(raw: bytes, complete: bool = True) -> tuple[str | None, bool]:
+    """The first :data:`BODY_CHARS` characters of a body (UTF-8, undecodable bytes replaced), and
+    whether it was cut (or not received whole)."""
+    if not raw:
+        return None, not complete
+    text = raw[:BODY_CHARS * 4].decode("utf-8", errors="replace")
+    return text[:BODY_CHARS], not complete or len(text) > BODY_CHARS or len(raw) > BODY_CHARS * 4
+
+
 @dataclass
 class Entry:
     id: int
@@ -37,8 +72,14 @@ class Entry:
     path: str
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
-    #: The request body: parsed JSON when it is JSON, else text; None when empty.
-    body: Any = None
+    #: True when headers were left out or cut (see :func:`kept_headers`).
+    headers_truncated: bool = False
+    #: The request body as text (its first :data:`BODY_CHARS` characters); None when empty.
+    body_text: str | None = None
+    #: The size of the body received, in bytes.
+    body_bytes: int = 0
+    #: True when ``body_text`` is not the whole body.
+    body_truncated: bool = False
     #: None when the connection was dropped without an answer.
     status: int | None = None
     #: The ``error_code`` of a 9xxx answer.
@@ -58,27 +99,55 @@ class Entry:
         """False when the emulator has no route for this method and path."""
         return self.error_code != NOT_EMULATED
 
+    @property
+    def body(self) -> Any:
+        """The body parsed, when it is whole and JSON that renders again; else its text (None: empty)."""
+        if self.body_text is None or self.body_truncated:
+            return self.body_text
+        try:
+            return jsontext.loads(self.body_text)
+        except jsontext.NotJson:
+            return self.body_text
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        item = asdict(self)
+        item["body"] = self.body
+        del item["body_text"]
+        return item
+
+    def weight(self) -> int:
+        """Roughly the bytes this entry holds."""
+        texts = sum(len(name) + len(value) for name, value in self.headers.items())
+        return _ENTRY_OVERHEAD + texts + len(self.body_text or "") + len(self.path) + len(self.query)
 
 
 class Journal:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, max_bytes: int = DEFAULT_BYTES) -> None:
         self.size = size
-        self._entries: deque[Entry] = deque(maxlen=size)
+        self.max_bytes = max_bytes
+        self._entries: deque[tuple[Entry, int]] = deque()
         self._next = 1
+        #: What the entries hold, in bytes (the sum of their :meth:`Entry.weight`).
+        self.bytes = 0
         self._listeners: tuple[Callable[[Entry], None], ...] = ()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(list(self._entries))
+        return iter([entry for entry, _ in self._entries])
 
     def record(self, **fields: Any) -> Entry:
+        """Record a request; ``query`` is cut at :data:`QUERY_CHARS`. The oldest entries go while there
+        are more than ``size`` or they hold more than ``max_bytes``."""
+        fields["query"] = fields.get("query", "")[:QUERY_CHARS]
         entry = Entry(id=self._next, **fields)
         self._next += 1
-        self._entries.append(entry)
+        weight = entry.weight()
+        self._entries.append((entry, weight))
+        self.bytes += weight
+        while len(self._entries) > 1 and (len(self._entries) > self.size or self.bytes > self.max_bytes):
+            self.bytes -= self._entries.popleft()[1]
         for listener in self._listeners:
             listener(entry)
         return entry
@@ -94,11 +163,12 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = 0
 
     def find(self, *, method: str | None = None, path: str | None = None, did: str | None = None,
              status: int | None = None, emulated: bool | None = None) -> list[Entry]:
         """Entries, oldest first, with this method, path (a glob: ``/app/control/*``), did and status."""
-        return [e for e in list(self._entries) if (
+        return [e for e, _ in list(self._entries) if (
             (method is None or e.method.upper() == method.upper())
             and (path is None or fnmatch.fnmatchcase(e.path, path))
             and (did is None or did in e.dids)

@@ -3,6 +3,13 @@
 A store is anything with ``dump() -> JSON-able`` and ``load(data)``; the cloud keeps them
 in ``Cloud.stores`` by name and a snapshot is ``{name: store.dump()}``. Records are plain
 dataclasses, so most stores only need :func:`rows` and :func:`from_rows`.
+
+The durable state (:mod:`emulator.core.durable`) keeps every registered store in a file.
+A plain store is saved whole, when its dump differs from the one saved last. A store
+that grows with the world also speaks :class:`RecordStore`: it is saved record by
+record, and says which records may have changed since the last save, so the cost of a
+save follows what a request touched, not the size of the world. :class:`Touched` is the
+bookkeeping such a store keeps: it costs nothing until a durable state asks.
 """
 
 from __future__ import annotations
@@ -10,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
-from collections.abc import Iterable, Iterator
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from .device import copy_json
 
@@ -24,13 +31,142 @@ class Store(Protocol):
     def load(self, data: Any) -> None: ...
 
 
+@runtime_checkable
+class RecordStore(Protocol):
+    """A store saved record by record. Keys are strings; a row is JSON-able.
+
+    ``dump()`` / ``load()`` still make and take the store's part of a snapshot.
+    """
+
+    def dump(self) -> Any: ...
+
+    def load(self, data: Any) -> None: ...
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        """Every record as ``(key, row)``."""
+        ...
+
+    def changed_records(self) -> dict[str, Any] | None:
+        """Records that may have changed since the last call, ``{key: row}``, with ``None`` as
+        the row of a record that is gone; ``None`` instead of a dict when every record may have
+        changed (the first call, and the first after :meth:`load` / :meth:`load_records`)."""
+        ...
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        """Replace the store's content with ``records`` (what :meth:`records` gave)."""
+        ...
+
+
+class Touched:
+    """The keys of a store's records that may have changed since the durable state last asked.
+
+    Off until :meth:`take` is first called: :attr:`keys` is ``None`` and :meth:`touch`
+    does nothing, so a store in memory only pays one check. A store touches a record when
+    it creates, changes or removes it, and when it hands it out (the caller may change
+    it); after loading it calls :meth:`reload`. The keys are a dict (values unused) so they
+    keep the order they were first touched in: new records reach the file in the order the
+    store made them, which is the order a restart gives them back.
+    """
+
+    __slots__ = ("_everything", "keys")
+
+    def __init__(self) -> None:
+        #: Keys touched since the last :meth:`take` (in a dict, for its order); None while nobody tracks.
+        self.keys: dict[Hashable, None] | None = None
+        self._everything = True
+
+    def touch(self, key: Hashable) -> None:
+        if self.keys is not None:
+            self.keys[key] = None
+
+    def touch_all(self, keys: Iterable[Hashable]) -> None:
+        if self.keys is not None:
+            self.keys.update(dict.fromkeys(keys))
+
+    def reload(self) -> None:
+        """Every record may have changed (the store loaded a document)."""
+        self._everything = True
+        if self.keys is not None:
+            self.keys.clear()
+
+    def take(self) -> dict[Hashable, None] | None:
+        """The keys touched since the last call, in order, and start over; None when every record
+        counts (the first call, which turns tracking on, and the first after :meth:`reload`)."""
+        if self._everything or self.keys is None:
+            self._everything = False
+            self.keys = {}
+            return None
+        keys, self.keys = self.keys, {}
+        return keys
+
+
 def rows(records: Iterable[Any]) -> list[dict[str, Any]]:
     return [dataclasses.asdict(record) for record in records]
 
 
 def from_rows(cls: type[T], items: Iterable[dict[str, Any]]) -> list[T]:
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return [cls(**{k: v for k, v in item.items() if k in names}) for item in items]
+    # A row with only known fields (nearly all) is passed as it is: filtering each row's keys was a
+    # second of a 100,000-binding restart.
+    return [cls(**item) if names.issuperset(item) else cls(**{k: v for k, v in item.items() if k in names})
+            for item in items]
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def changed_rows(touched: Touched, items: Mapping[K, T], row: Callable[[T], Any],
+                 key: Callable[[K], str] = str) -> dict[str, Any] | None:
+    """:meth:`RecordStore.changed_records` of a store keeping its records in ``items``: the rows
+    of the touched keys (None for those no longer there), or None when everything counts."""
+    keys = touched.take()
+    if keys is None:
+        return None
+    found: dict[str, Any] = {}
+    for touched_key in keys:
+        item = items.get(touched_key)  # type: ignore[call-overload]
+        found[key(touched_key)] = None if item is None else row(item)  # type: ignore[arg-type]
+    return found
+
+
+class DataclassRecords:
+    """The :class:`RecordStore` methods of a store keeping dataclass records in one dict.
+
+    The store names the dict (:meth:`record_map`), keeps a :class:`Touched` as
+    ``self.touched``, and its ``load()`` takes the list of rows its ``dump()`` gives. A
+    store whose dump also carries the next id it hands out (``{"next_id": n, <rows_key>:
+    [rows]}``, the counter in ``self._next_id``) sets :attr:`rows_key`; the counter is then
+    a record of its own.
+    """
+
+    touched: Touched
+    rows_key: str | None = None
+
+    def record_map(self) -> Mapping[Any, Any]:
+        raise NotImplementedError
+
+    def record_key(self, key: Any) -> str:
+        return str(key)
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        if self.rows_key is not None:
+            yield "next_id", getattr(self, "_next_id")  # noqa: B009
+        for key, record in self.record_map().items():
+            yield self.record_key(key), dataclasses.asdict(record)
+
+    def changed_records(self) -> dict[str, Any] | None:
+        changed = changed_rows(self.touched, self.record_map(), dataclasses.asdict, self.record_key)
+        if changed is not None and self.rows_key is not None:
+            changed["next_id"] = getattr(self, "_next_id")  # noqa: B009
+        return changed
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        found = dict(records)
+        load = getattr(self, "load")  # noqa: B009
+        if self.rows_key is None:
+            load(list(found.values()))
+        else:
+            load({"next_id": found.pop("next_id", 1), self.rows_key: list(found.values())})
 
 
 #: True while a store loads a document it may keep (see :func:`adopting`).

@@ -103,6 +103,7 @@ class Simulation:
 
     def materialize(self, device: Device, until: float) -> tuple[float, str] | None:
         """Publish the device's timeline up to ``until``; return its next point after that."""
+        self.devices.get(device.did)  # a lookup counts as touched: whoever holds the device, it changes here
         seen = device.sim["seen"]
         if until < seen:
             self.rewind(device, until)
@@ -167,6 +168,10 @@ class Simulation:
 
     def reschedule(self, device: Device) -> None:
         """(Re)arm the device's one wake event after anything changed it."""
+        self.devices.get(device.did)  # a lookup counts as touched: every change to a device ends here
+        self._rearm(device)
+
+    def _rearm(self, device: Device) -> None:
         device.cache.pop("reported", None)
         if not device.online:
             self._arm(device, None)
@@ -248,8 +253,9 @@ class Simulation:
         order); the others are dropped."""
         self._wakes.clear()
         self._calendar.clear()
-        for device in self.devices:
-            self.reschedule(device)
+        peek = getattr(self.devices, "peek", None)
+        for device in peek() if peek is not None else self.devices:
+            self._rearm(device)  # nothing changed in the device: its wake-up is filed again
         for event in self.events.pending(WAKE):
             if event.data.get("at") not in self._calendar and event.key is not None:
                 self.events.cancel_key(event.key)

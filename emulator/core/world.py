@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .changes import ChangeFeed
 from .clock import Clock
 from .device import Device
+from .durable import DurableState, NoDurableState
 from .events import EventQueue
 from .faults import FaultRules
 from .history import History
@@ -68,6 +70,12 @@ class DeviceDirectory:
         for registry in list(self._registries.values()):
             yield from registry
 
+    def peek(self) -> Iterator[Device]:
+        """Every device, to read only: a registry with ``peek()`` (a record store) does not count
+        them as touched (see :meth:`emulator.gizwits.cloud.devicedata.registry.DeviceRegistry.peek`)."""
+        for registry in list(self._registries.values()):
+            yield from registry.peek() if hasattr(registry, "peek") else registry
+
     def get(self, did: str) -> Any:
         for registry in self._registries.values():
             device = registry.get(did)
@@ -92,6 +100,8 @@ class World:
         #: Live WebSocket sessions of every cloud: they outlive resets (which close them), like the listeners.
         self.sessions = SessionRegistry(self.clock.now, heartbeat_timeout=config.ws_heartbeat_timeout,
                                         journal_size=config.journal_size)
+        #: Where the world is kept: nowhere (memory only) until :meth:`keep_state`.
+        self.durable: DurableState | NoDurableState = NoDurableState()
         self._build_core()
 
     def _build_core(self) -> None:
@@ -103,7 +113,7 @@ class World:
         self.devices = DeviceDirectory()
         #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
         self.faults = FaultRules(self.config.seed, self.knows_error)
-        self.journal = Journal(self.config.journal_size)
+        self.journal = Journal(self.config.journal_size, self.config.journal_bytes)
         #: Devices in time: timelines to the feed, wake-ups, online/offline.
         self.simulation = Simulation(self.events, self.feed, self.history, self.devices, self.now)
         #: Everything a snapshot saves, by name. Each part adds its own stores.
@@ -173,6 +183,28 @@ class World:
                 self.stores[name].load(data)
             self.simulation.rebuild()
             self._state_replaced()
+
+    # -- the durable state -------------------------------------------------------------------------
+    def state_parts(self) -> dict[str, Any]:
+        """What a state file keeps: every store of every cloud, and the clock (its mode and instant)."""
+        return {**self.stores, "clock": self.clock}
+
+    def keep_state(self, path: str | Path, *, sync: str = "normal") -> bool:
+        """Keep the world in the state file at ``path`` from now on (:mod:`emulator.core.durable`). A
+        file holding a world is loaded (True): the devices go on from where they were, and what fell
+        due while the emulator was down runs at the next request. A new file gets the current world
+        (False). A cloud's stores are kept by being registered. Raises
+        :class:`~emulator.core.durable.StateFileError` for a file it cannot use. ``sync``: "normal"
+        (no end of the process loses an answered write) or "full" (nor does a power cut)."""
+        durable = DurableState(path, self.state_parts, self.lock, sync=sync)
+        loaded = durable.open(after_load=self._loaded)
+        self.durable = durable
+        return loaded
+
+    def _loaded(self) -> None:
+        """After the stores were loaded from a state file: as after a restore."""
+        self.simulation.rebuild()
+        self._state_replaced()
 
     # -- time ----------------------------------------------------------------------------------------
     def now(self) -> float:

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from ...config import HEATZY_APP_ID
 from ...gizwits.api.http import Call, Reply, endpoint, field, text
 from ...gizwits.cloud.accounts import create_account
+from ...gizwits.cloud.cloud import Cloud
 from ...gizwits.errors import form_invalid
 from .. import control
 from .spec import body, error, json_body, operation, parameter
@@ -25,14 +26,19 @@ def _fixture(call: Call, *, required: bool) -> Any:
     return value
 
 
-@endpoint(auth="none", body="optional")
+def documents(cloud: Cloud) -> int:
+    """The admin API's own body limit: snapshots and fixtures are large documents."""
+    return cloud.config.admin_max_body_bytes
+
+
+@endpoint(auth="none", body="optional", body_limit=documents)
 def reset(call: Call) -> Any:
     seed = field(call.body, "seed", int)
     control.reset(call.cloud, _fixture(call, required=False), seed)
     return {"fixture": call.body.get("fixture", str(call.cloud.config.fixture)), "seed": call.cloud.config.seed}
 
 
-@endpoint(auth="none", body="required")
+@endpoint(auth="none", body="required", body_limit=documents)
 def seed(call: Call) -> Any:
     document = control.seed(call.cloud, _fixture(call, required=True))
     return {"users": len(document.get("users", [])), "devices": len(document.get("devices", []))}
@@ -43,7 +49,7 @@ def export_snapshot(call: Call) -> Any:
     return call.cloud.snapshot()
 
 
-@endpoint(auth="none", body="required")
+@endpoint(auth="none", body="required", body_limit=documents)
 def restore_snapshot(call: Call) -> Any:
     control.restore(call.cloud, call.body)
     return {"restored": True}
@@ -109,11 +115,13 @@ SPEC: dict[str, dict[str, Any]] = {
     "/snapshot": {
         "get": operation("Export the whole state as JSON", responses={
             "200": json_body("A snapshot: {format, taken_at, stores}", {"type": "object"})}),
-        "post": operation("Restore an exported snapshot", "All or nothing; the clock is left as it is.",
+        "post": operation("Restore an exported snapshot",
+                          "All or nothing; the clock is left as it is. Takes documents up to the admin API's own "
+                          "limit (admin_max_body_bytes, 256 MiB by default), not the app API's 1 MiB.",
                           request=body({"type": "object", "required": ["format", "stores"]}),
                           responses={"200": json_body("Restored", {"type": "object"}), "400": error()}),
     },
-    "/users": {"get": operation("Every user, with password, bound dids and tokens", responses={
+    "/users": {"get": operation("Every user, with bound dids and tokens (no passwords: kept hashed)", responses={
         "200": json_body("Users", {"type": "array", "items": {"type": "object"}})})},
     "/devices": {"get": operation("Every device, with its bindings", responses={
         "200": json_body("Devices", {"type": "array", "items": {"type": "object"}})})},

@@ -11,6 +11,11 @@ apps print, a query string with or without a URL in front:
 (``http://www.gizwits.com?product_key=...&mac=...`` works too.) Anything else is 9040.
 Both routes apply the binding roles, so a device with an owner refuses them (9092 for
 ``bind_latest``; listed under ``failed`` by the legacy batch).
+
+A MAC proves nothing (MACs are printed on the box, and the emulator's are seeded): the
+``product_key`` + ``mac`` form binds only a device nobody else is bound to. A device
+another user is bound to answers 9016, as a wrong passcode would: its QR code with did
+and passcode, or a share from its owner (``/app/sharing``), gives access to it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from starlette.routing import Route
 
+from ..cloud.sharing.bindings import OWNER
 from ..devices import Device
 from ..errors import ApiError, form_invalid
 from .bindings import set_owner_field
@@ -44,6 +50,10 @@ def device_from_qr(call: Call, content: str) -> Device:
         device = call.cloud.devices.by_mac(product.product_key, params["mac"])
         if device is None:
             raise ApiError(9014, f"no {product.name} device with mac {params['mac']!r}")
+        others = [b for b in call.cloud.bindings.of_device(device.did) if b.uid != call.me.uid]
+        if others and not any(b.role == OWNER for b in others):  # with an owner: 9092 from the roles
+            raise ApiError(9016, "this device is bound by another user: bind it with its did and passcode, "
+                                 "or ask for a share")
         return device
     device = call.cloud.devices.get(params["did"])
     if device is None or device.product_key != product.product_key or device.passcode != params["passcode"]:
@@ -108,7 +118,8 @@ SPEC = {
             "bind_latest", "Bind a device by the content of its QR code", tags=_TAGS,
             errors=(9002, 9014, 9016, 9040, 9092),
             description="qr_content: product_key=...&mac=... or product_key=...&did=...&passcode=... "
-                        "(optionally after a URL and ?).",
+                        "(optionally after a URL and ?). The MAC form binds only a device no other user is "
+                        "bound to (9016 otherwise: a MAC proves nothing; use did and passcode, or a share).",
             body=json_body(form({"qr_content": text_field(2048, blank=False), "set_owner": _SET_OWNER},
                                 ("qr_content",), example={"qr_content": _QR_EXAMPLE})),
             responses={201: json_response(ref("Empty"), "bound")},

@@ -9,6 +9,7 @@ detail saying what is wrong), never an exception of the framework.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,14 +17,16 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from ...core import bodies
+from ...core import bodies, headers
 from ..cloud.cloud import Cloud
 from ..cloud.identity.apps import App
 from ..cloud.identity.users import User
 from ..errors import form_invalid
+
+log = logging.getLogger("emulator")
 
 APP_ID_HEADER = "X-Gizwits-Application-Id"
 USER_TOKEN_HEADER = "X-Gizwits-User-token"
@@ -63,7 +66,8 @@ class Call:
         return int(raw)
 
     def header(self, name: str) -> str | None:
-        return self.request.headers.get(name)
+        """The header's value; 9015 when it is given more than once (see :func:`single_header`)."""
+        return single_header(self.request, name)
 
     # -- query -----------------------------------------------------------------------------
     def query_int(self, name: str, default: int | None = None, *, minimum: int = 0,
@@ -127,22 +131,36 @@ def endpoint_info(route_function: Any) -> EndpointInfo | None:
     return info if isinstance(info, EndpointInfo) else None
 
 
+def single_header(request: Request, name: str) -> str | None:
+    """A header's one value (None when absent); 9015 when the request repeats it: which value would
+    count? (:mod:`emulator.core.headers`: fault rules and the journal read it the same way)."""
+    try:
+        return headers.single(request.scope["headers"], name)
+    except headers.RepeatedHeader as error:
+        raise form_invalid(str(error)) from None
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return JSONResponse(body, status_code=status)
 
 
-async def read_body(request: Request, cloud: Cloud) -> bytes:
-    limit = cloud.config.max_body_bytes
+async def read_body(request: Request, cloud: Cloud, limit: int | None = None) -> bytes:
+    """The request body; 9015 past ``limit`` bytes (default: the configured ``max_body_bytes``)."""
+    limit = cloud.config.max_body_bytes if limit is None else limit
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise form_invalid(f"request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise form_invalid(f"request body is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise form_invalid(f"request body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # a normal event: one line, and an answer only a half-closed client hears
+        log.warning("client went away after %d bytes of the body of %s %s", size, request.method, request.url.path)
+        raise form_invalid("the client closed the connection before the end of the body") from None
     return b"".join(chunks)
 
 
@@ -174,18 +192,21 @@ def _parse_body(raw: bytes, body: str) -> dict[str, Any]:
     return parse_json_object(raw, required=body == "required")
 
 
-def endpoint(*, auth: str = "user", body: str = "none") -> Callable[[Handler], Callable[[Request], Any]]:
+def endpoint(*, auth: str = "user", body: str = "none",
+             body_limit: Callable[[Cloud], int] | None = None) -> Callable[[Handler], Callable[[Request], Any]]:
     """Wrap a handler. ``auth``: "none", "app" or "user"; ``body``: "none", "optional", "required"
-    (a JSON object) or "form" (a urlencoded form, as devices send)."""
+    (a JSON object) or "form" (a urlencoded form, as devices send); ``body_limit``: the largest body
+    taken, from the cloud's config (default ``max_body_bytes``)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
             cloud: Cloud = request.app.state.cloud
-            raw = await read_body(request, cloud) if body != "none" else b""
+            limit = body_limit(cloud) if body_limit is not None else None
+            raw = await read_body(request, cloud, limit) if body != "none" else b""
             with cloud.lock:
                 now = cloud.sync()
-                app = cloud.apps.require(request.headers.get(APP_ID_HEADER)) if auth != "none" else None
-                user = (cloud.users.authenticate_token(app.appid, request.headers.get(USER_TOKEN_HEADER), now)
+                app = cloud.apps.require(single_header(request, APP_ID_HEADER)) if auth != "none" else None
+                user = (cloud.users.authenticate_token(app.appid, single_header(request, USER_TOKEN_HEADER), now)
                         if auth == "user" and app is not None else None)
                 parsed = _parse_body(raw, body)
                 result = handler(Call(request, cloud, now, app, user, parsed))

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from ...core import headers as header_reading
 from ...core.faults import FaultRule, RequestInfo, identities
 from ..cloud.cloud import Cloud
 from ..errors import ERRORS, ApiError, error_body
@@ -43,9 +44,12 @@ class GizwitsSurface:
     def request_info(self, scope: Any, headers: dict[str, str], method: str, now: float, client: str) -> RequestInfo:
         """Call with the cloud's lock held."""
         cloud = self.cloud
-        appid = headers.get(APP_ID_HEADER)
+        # An identity header given twice has no value here, as for the app (9015) and the journal
+        # (emulator/core/headers.py: one reading everywhere).
+        raw = scope.get("headers", [])
+        appid = header_reading.single_or_none(raw, APP_ID_HEADER)
         users: tuple[str, ...] = ()
-        token = headers.get(USER_TOKEN_HEADER)
+        token = header_reading.single_or_none(raw, USER_TOKEN_HEADER)
         if appid and token:
             try:
                 user = cloud.users.authenticate_token(appid, token, now)

@@ -72,14 +72,14 @@ def create_user(call: Call) -> Any:
         if src not in _AUTH_SOURCES:
             raise form_invalid(f"authData.src must be one of {list(_AUTH_SOURCES)}")
         phone_id = f"{src}:{third_uid}"
-        user = next((u for u in users if u.appid == appid and u.phone_id == phone_id), None)
+        user = users.by_phone_id(appid, phone_id)
         if user is None:
             user = users.create(appid, call.now, phone_id=phone_id, is_anonymous=False, lang=lang)
         return Reply(users.issue_token(user, call.now).body(), 201)
 
     phone_id = text(body, "phone_id", max_length=256, allow_empty=False)
     if phone_id is not None:
-        user = next((u for u in users if u.appid == appid and u.phone_id == phone_id), None)
+        user = users.by_phone_id(appid, phone_id)
         if user is None:
             user = users.create(appid, call.now, phone_id=phone_id, is_anonymous=True, lang=lang)
         return Reply(users.issue_token(user, call.now).body(), 201)
@@ -149,7 +149,7 @@ def update_user(call: Call) -> Any:
     if (old_pwd is None) != (new_pwd is None):
         raise form_invalid("old_pwd and new_pwd go together")
     if new_pwd is not None:
-        if user.password is None or old_pwd != user.password:
+        if not users.check_password(user, old_pwd or ""):
             raise ApiError(9020, "old_pwd does not match")
         changes["password"] = new_pwd
 
@@ -202,9 +202,7 @@ def update_user(call: Call) -> Any:
         raise form_invalid("nothing to update")
     if phone is not None:
         call.cloud.codes.redeem_sms_code(user.appid, phone, code or "", call.now)
-    for key, value in changes.items():
-        setattr(user, key, value)
-    user.updated_at = call.now
+    users.update(user, call.now, **changes)
     return updated_at(call.now)
 
 
@@ -234,8 +232,7 @@ def reset_password(call: Call) -> Any:
     if user is None:
         raise ApiError(9005, f"no user with phone {phone!r}")
     call.cloud.codes.redeem_sms_code(call.appid, phone, code or "", call.now)
-    user.password = new_pwd
-    user.updated_at = call.now
+    call.cloud.users.update(user, call.now, password=new_pwd)
     return {}
 
 

@@ -66,10 +66,13 @@ def create_account(cloud: GizwitsContext, products: list[str | dict[str, Any]] |
         plan = [_device_plan(cloud, item) for item in products]
         if email is None:
             email = f"user{cloud.ids.digits(6)}@heatzy.test"
+        # Seeded like the rest of the account (the same calls give the same account): a test
+        # account's password is no secret, the admin API answers it.
         password = password if password is not None else cloud.ids.passcode().lower()
         cloud.users.check_available(appid, email=email)
         now = cloud.now()
-        user = cloud.users.create(appid, now, email=email, password=password)
+        # The answer carries the password: it is no secret, so it is hashed at the public cost.
+        user = cloud.users.create(appid, now, email=email, password=password, public_password=True)
         devices = []
         for number, (product, alias, attrs, online) in enumerate(plan, start=1):
             device = cloud.register_device(product, attrs=attrs, online=online)

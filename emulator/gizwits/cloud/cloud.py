@@ -9,17 +9,23 @@ the other clouds to the same world.
 
 Routes call the methods here (or the stores' own) and never touch device behaviour
 themselves. The world's lock guards the whole state.
+
+In memory by default; :meth:`Cloud.keep_state` keeps the whole world (every cloud of it) in
+a state file from then on (:mod:`emulator.core.durable`), and ``cloud.durable.commit()``
+saves what changed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ...config import EmulatorConfig
 from ...core.changes import ChangeFeed
 from ...core.clock import Clock
+from ...core.durable import DurableState, NoDurableState
 from ...core.events import EventQueue
 from ...core.faults import FaultRules, RequestInfo, identities
 from ...core.history import History
@@ -143,7 +149,7 @@ class Cloud:
         self.bindings = BindingStore()
         self.schedulers = SchedulerStore(self.ids)
         self.outbox = Outbox()
-        self.codes = VerificationStore(self.ids, self.outbox, world.config.token_ttl)
+        self.codes = VerificationStore(self.outbox, world.config.token_ttl)
         self.sharing = SharingStore()
         self.messages = MessageStore(self.ids)
         sharing_flow.register(self)
@@ -186,6 +192,15 @@ class Cloud:
     def restore(self, document: dict[str, Any], *, private: bool = False) -> None:
         """Put back a :meth:`snapshot`. The clock is left as it is (``private``: see ``World.restore``)."""
         self.world.restore(document, private=private)
+
+    # -- the durable state (the world's: every cloud of it) -------------------------------------------
+    def keep_state(self, path: str | Path, *, sync: str = "normal") -> bool:
+        """:meth:`World.keep_state <emulator.core.world.World.keep_state>`."""
+        return self.world.keep_state(path, sync=sync)
+
+    @property
+    def durable(self) -> DurableState | NoDurableState:
+        return self.world.durable
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:

@@ -7,6 +7,7 @@ Day X is 1 (Monday) .. 7, block Y is 1..12 (two hours each); a block byte holds 
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def _standard_week() -> dict[str, int]:
 # -- compiled programs ------------------------------------------------------------------------
 #: Names of the 84 week-program points, in the order the cloud lists them (Monday block 1 first).
 PROGRAM_POINTS = tuple(point_name(day, block) for day in range(1, 8) for block in range(1, 13))
+_program_points = operator.itemgetter(*PROGRAM_POINTS)
 SLOT_SECONDS = 1800
 DAY_SECONDS = 86400
 
@@ -115,7 +117,12 @@ class WeekProgram:
 
 def program_values(attrs: Mapping[str, int]) -> bytes:
     """The 84 ``pX_dataY`` values of ``attrs`` as bytes (the program's identity)."""
-    return bytes(attrs.get(name, 0) & 0xFF for name in PROGRAM_POINTS)
+    try:
+        # One C-level lookup of the 84 points, then bytes(): a tenth of the generator below, which is
+        # most of filing a fleet's wake-ups again (a restart with 100,000 devices spent ~3 s in it).
+        return bytes(_program_points(attrs))
+    except (KeyError, ValueError, TypeError):  # a point missing, or a value outside a byte
+        return bytes(attrs.get(name, 0) & 0xFF for name in PROGRAM_POINTS)
 
 
 @lru_cache(maxsize=4096)

@@ -149,9 +149,14 @@ class GizwitsProtocol:
             if handler is None:
                 raise Refused(errors.UNKNOWN_CMD, f"{cmd!r} is not a command a client sends", understood=False)
             with self.cloud.lock:
-                if cmd != "login_req" and state_of(session).login is None:
-                    raise Refused(errors.NOT_LOGGED_IN)
-                inbound.note = handler(session, frame, self.cloud.sync())
+                try:
+                    if cmd != "login_req" and state_of(session).login is None:
+                        raise Refused(errors.NOT_LOGGED_IN)
+                    inbound.note = handler(session, frame, self.cloud.sync())
+                finally:
+                    # With a state file, what the frame changed is saved before its answer, queued just
+                    # now, is written to the socket (docs/durable-state.md); in memory this does nothing.
+                    self.cloud.durable.commit()
         except Refused as refusal:
             inbound.understood = refusal.understood
             inbound.note = refusal.detail or errors.message(refusal.code)

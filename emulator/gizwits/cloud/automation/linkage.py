@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ....core.changes import Change
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 from .conditions import Const, Ref, cached_operand, compare, output_value
 from .sequences import SEQUENCE_EVENT, new_sequence, run_sequence
@@ -76,30 +76,42 @@ class Rule:
         return {item["prefix"]: item["did"] for item in self.input}
 
 
-class RuleStore:
+class RuleStore(DataclassRecords):
+    """Linkage rules by id; a record store (:mod:`emulator.core.persist`): rules handed out count as
+    touched, and the next id is a record of its own."""
+
+    rows_key = "rules"
+
     def __init__(self) -> None:
         self._rules: dict[int, Rule] = {}
         self._by_did: dict[str, list[int]] = defaultdict(list)
         self._next_id = 1
+        self.touched = Touched()
 
     def __iter__(self) -> Iterator[Rule]:
+        self.touched.touch_all(self._rules)
         return iter(self._rules.values())
 
     def __bool__(self) -> bool:
         return bool(self._rules)
 
+    def _handed_out(self, found: list[Rule]) -> list[Rule]:
+        self.touched.touch_all(r.rule_id for r in found)
+        return found
+
     def of_user(self, uid: str) -> list[Rule]:
-        return [r for r in self._rules.values() if r.uid == uid]
+        return self._handed_out([r for r in self._rules.values() if r.uid == uid])
 
     def on_device(self, did: str) -> list[Rule]:
         """Rules whose main device is ``did``, oldest first."""
-        return [self._rules[i] for i in self._by_did.get(did, ())]
+        return self._handed_out([self._rules[i] for i in self._by_did.get(did, ())])
 
     def create(self, uid: str, now: float, form: Mapping[str, Any]) -> Rule:
         rule = Rule(rule_id=self._next_id, uid=uid, created_at=now, **form)
         self._next_id += 1
         self._rules[rule.rule_id] = rule
         self._by_did[rule.did].append(rule.rule_id)
+        self.touched.touch(rule.rule_id)
         return rule
 
     def require(self, uid: str, rule_id: int) -> Rule:
@@ -107,6 +119,7 @@ class RuleStore:
         rule = self._rules.get(rule_id)
         if rule is None or rule.uid != uid:
             raise ApiError(9015, f"no rule {rule_id} for this user")
+        self.touched.touch(rule_id)
         return rule
 
     def update(self, rule: Rule, form: Mapping[str, Any]) -> None:
@@ -115,10 +128,12 @@ class RuleStore:
             setattr(rule, key, value)
         self._by_did[rule.did].append(rule.rule_id)
         self._by_did[rule.did].sort()
+        self.touched.touch(rule.rule_id)
 
     def delete(self, rule: Rule) -> None:
         if self._rules.pop(rule.rule_id, None) is not None:
             self._by_did[rule.did].remove(rule.rule_id)
+        self.touched.touch(rule.rule_id)
 
     def _reindex(self) -> None:
         self._by_did = defaultdict(list)
@@ -132,6 +147,10 @@ class RuleStore:
         self._next_id = data["next_id"]
         self._rules = {r.rule_id: r for r in from_rows(Rule, data["rules"])}
         self._reindex()
+        self.touched.reload()
+
+    def record_map(self) -> dict[int, Rule]:
+        return self._rules
 
 
 # -- running ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Records are dataclasses with an ``id`` (a 24-hex object id from the seeded gener
 owner's ``uid`` and a ``created_at`` time; they are kept by id and listed per user, oldest
 first. Each store adds its own ``create`` and says which error an unknown id (or another
 user's) is: ``missing = (code, noun)``.
+
+A record store (:mod:`emulator.core.persist`): records handed out count as touched.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
 from ....core.ids import IdFactory
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 
@@ -25,23 +27,28 @@ class Owned(Protocol):
 T = TypeVar("T", bound=Owned)
 
 
-class OwnedStore(Generic[T]):
+class OwnedStore(DataclassRecords, Generic[T]):
     record: type[T]
     missing: tuple[int, str]
 
     def __init__(self, ids: IdFactory) -> None:
         self._ids = ids
         self._items: dict[str, T] = {}
+        self.touched = Touched()
 
     def __iter__(self) -> Iterator[T]:
+        self.touched.touch_all(self._items)
         return iter(self._items.values())
 
     def get(self, item_id: str) -> T | None:
-        return self._items.get(item_id)
+        item = self._items.get(item_id)
+        if item is not None:
+            self.touched.touch(item_id)
+        return item
 
     def owned(self, uid: str, item_id: str) -> T | None:
         """The record ``item_id`` if it is ``uid``'s."""
-        item = self._items.get(item_id)
+        item = self.get(item_id)
         return item if item is not None and item.uid == uid else None
 
     def require(self, uid: str, item_id: str) -> T:
@@ -52,10 +59,13 @@ class OwnedStore(Generic[T]):
         return item
 
     def of_user(self, uid: str) -> list[T]:
-        return sorted((i for i in self._items.values() if i.uid == uid), key=lambda i: i.created_at)
+        found = sorted((i for i in self._items.values() if i.uid == uid), key=lambda i: i.created_at)
+        self.touched.touch_all(i.id for i in found)
+        return found
 
     def add(self, item: T) -> T:
         self._items[item.id] = item
+        self.touched.touch(item.id)
         return item
 
     def new_id(self) -> str:
@@ -63,9 +73,14 @@ class OwnedStore(Generic[T]):
 
     def delete(self, item: T) -> None:
         self._items.pop(item.id, None)
+        self.touched.touch(item.id)
 
     def dump(self) -> list[dict[str, Any]]:
         return rows(self._items.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
         self._items = {i.id: i for i in from_rows(self.record, data)}
+        self.touched.reload()
+
+    def record_map(self) -> dict[str, T]:
+        return self._items

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ....core.ids import IdFactory
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 
@@ -59,27 +59,38 @@ class DeviceTask:
         return item
 
 
-class SchedulerStore:
+class SchedulerStore(DataclassRecords):
+    """Device scheduler tasks by id; a record store (:mod:`emulator.core.persist`), tasks handed out
+    count as touched."""
+
     def __init__(self, ids: IdFactory) -> None:
         self._ids = ids
         self._tasks: dict[str, DeviceTask] = {}
+        self.touched = Touched()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
+        self.touched.touch_all(self._tasks)
         return iter(self._tasks.values())
 
     def of(self, uid: str, did: str) -> list[DeviceTask]:
-        return [t for t in self._tasks.values() if t.uid == uid and t.did == did]
+        found = [t for t in self._tasks.values() if t.uid == uid and t.did == did]
+        self.touched.touch_all(t.id for t in found)
+        return found
 
     def create(self, uid: str, did: str, product_key: str, now: float, form: dict[str, Any]) -> DeviceTask:
         task = DeviceTask(id=self._ids.object_id(), uid=uid, did=did, product_key=product_key, created_at=now, **form)
         self._tasks[task.id] = task
+        self.touched.touch(task.id)
         return task
 
     def get(self, task_id: str) -> DeviceTask | None:
-        return self._tasks.get(task_id)
+        task = self._tasks.get(task_id)
+        if task is not None:
+            self.touched.touch(task_id)
+        return task
 
     def require(self, uid: str, did: str, task_id: str) -> DeviceTask:
-        task = self._tasks.get(task_id)
+        task = self.get(task_id)
         if task is None or task.uid != uid or task.did != did:
             raise ApiError(9030, f"no scheduler {task_id!r} for device {did!r}")
         return task
@@ -87,17 +98,24 @@ class SchedulerStore:
     def update(self, task: DeviceTask, form: dict[str, Any]) -> DeviceTask:
         for key, value in form.items():
             setattr(task, key, value)
+        self.touched.touch(task.id)
         return task
 
     def delete(self, task: DeviceTask) -> None:
         self._tasks.pop(task.id, None)
+        self.touched.touch(task.id)
 
     def dump(self) -> list[dict[str, Any]]:
         return rows(self._tasks.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
         self._tasks = {t.id: t for t in from_rows(DeviceTask, data)}
+        self.touched.reload()
+
+    def record_map(self) -> dict[str, DeviceTask]:
+        return self._tasks
 
     def drop_device(self, did: str, uid: str | None = None) -> None:
         for task in [t for t in self._tasks.values() if t.did == did and (uid is None or t.uid == uid)]:
             del self._tasks[task.id]
+            self.touched.touch(task.id)

@@ -12,16 +12,23 @@
 Nothing is sent anywhere: every code is recorded in the :class:`~.outbox.Outbox`, where
 tests and the admin API read it. A code that does not match, was used, or was never sent
 is 9010 (code invalid); the right code after its expiry is 9009 (code expired).
+
+Tokens and codes are secrets (:mod:`emulator.core.unguessable`), compared in constant
+time. An expired app token or captcha still answers 9006 / 9009 for :data:`EXPIRED_KEPT`,
+then it is forgotten. A record store (:mod:`emulator.core.persist`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hmac
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from ....core.ids import IdFactory
+from ....core import unguessable
+from ....core.expiry import Expiry
 from ....core.outbox import Message, Outbox
-from ....core.persist import from_rows, rows
+from ....core.persist import Touched, from_rows, rows
 from ...errors import ApiError
 
 SMS_CODE_TTL = 24 * 3600
@@ -29,6 +36,8 @@ SMS_CODE_TTL = 24 * 3600
 CAPTCHA_TTL = 10 * 60
 SMS_CODE_DIGITS = 6
 CAPTCHA_DIGITS = 4
+#: How long an expired app token or captcha is still known, before it is forgotten.
+EXPIRED_KEPT = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -59,25 +68,36 @@ class SmsCode:
 
 def _check(record: Captcha | SmsCode | None, code: str, now: float, what: str) -> None:
     """9010 unless ``code`` is the code of ``record`` and unused; 9009 if it has expired."""
-    if record is None or record.used or record.code != code:
+    if record is None or record.used or not hmac.compare_digest(record.code.encode(), code.encode()):
         raise ApiError(9010, f"{what} does not match a valid code")
     if record.expire_at <= now:
         raise ApiError(9009, f"{what} has expired")
 
 
 class VerificationStore:
-    def __init__(self, ids: IdFactory, outbox: Outbox, token_ttl: int) -> None:
-        self._ids = ids
+    def __init__(self, outbox: Outbox, token_ttl: int) -> None:
         self._outbox = outbox
         self._token_ttl = token_ttl
         self._tokens: dict[str, AppToken] = {}
         self._captchas: dict[str, Captcha] = {}
         self._sms: dict[tuple[str, str], SmsCode] = {}
+        #: ("token", token) and ("captcha", id) by the instant they are forgotten.
+        self._expiry = Expiry()
+        #: Keys ("token", token), ("captcha", id) and ("sms", (appid, phone)).
+        self.touched = Touched()
+
+    def _forget_expired(self, now: float) -> None:
+        for kind, key in self._expiry.due(now):  # type: ignore[misc]
+            if (self._tokens if kind == "token" else self._captchas).pop(key, None) is not None:
+                self.touched.touch((kind, key))
 
     # -- app tokens ------------------------------------------------------------------------
     def issue_app_token(self, appid: str, now: float) -> AppToken:
-        token = AppToken(self._ids.token(), appid, int(now) + self._token_ttl)
+        self._forget_expired(now)
+        token = AppToken(unguessable.token_hex(), appid, int(now) + self._token_ttl)
         self._tokens[token.token] = token
+        self._expiry.add(token.expire_at + EXPIRED_KEPT, ("token", token.token))
+        self.touched.touch(("token", token.token))
         return token
 
     def check_app_token(self, appid: str, token: str | None, now: float) -> AppToken:
@@ -93,14 +113,18 @@ class VerificationStore:
 
     # -- captchas --------------------------------------------------------------------------
     def new_captcha(self, appid: str, now: float) -> Captcha:
-        captcha = Captcha(self._ids.faker.hexify("^" * 40), appid, self._ids.digits(CAPTCHA_DIGITS),
+        self._forget_expired(now)
+        captcha = Captcha(unguessable.token_hex(40), appid, unguessable.digits(CAPTCHA_DIGITS),
                           now + CAPTCHA_TTL)
         self._captchas[captcha.id] = captcha
+        self._expiry.add(captcha.expire_at + EXPIRED_KEPT, ("captcha", captcha.id))
+        self.touched.touch(("captcha", captcha.id))
         self._outbox.send(Message(kind="captcha", to=captcha.id, subject="Captcha", body=captcha.code, at=now,
                                   data={"appid": appid, "captcha_id": captcha.id, "code": captcha.code}))
         return captcha
 
     def captcha(self, captcha_id: str) -> Captcha | None:
+        self.touched.touch(("captcha", captcha_id))
         return self._captchas.get(captcha_id)
 
     def solve_captcha(self, appid: str, captcha_id: str, code: str, now: float) -> None:
@@ -110,11 +134,13 @@ class VerificationStore:
         _check(captcha, code, now, "captcha_code")
         assert captcha is not None
         captcha.used = True
+        self.touched.touch(("captcha", captcha_id))
 
     # -- SMS codes -------------------------------------------------------------------------
     def send_sms_code(self, appid: str, phone: str, now: float) -> SmsCode:
-        sms = SmsCode(appid, phone, self._ids.digits(SMS_CODE_DIGITS), now, now + SMS_CODE_TTL)
+        sms = SmsCode(appid, phone, unguessable.digits(SMS_CODE_DIGITS), now, now + SMS_CODE_TTL)
         self._sms[(appid, phone)] = sms
+        self.touched.touch(("sms", (appid, phone)))
         self._outbox.send(Message(kind="sms", to=phone, subject="Verification code",
                                   body=f"Your verification code is {sms.code}. It is valid for 24 hours.", at=now,
                                   data={"appid": appid, "code": sms.code}))
@@ -128,6 +154,7 @@ class VerificationStore:
         """Check the code and use it up."""
         self.check_sms_code(appid, phone, code, now)
         self._sms[(appid, phone)].used = True
+        self.touched.touch(("sms", (appid, phone)))
 
     # -- snapshots -------------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:
@@ -138,3 +165,34 @@ class VerificationStore:
         self._tokens = {t.token: t for t in from_rows(AppToken, data["tokens"])}
         self._captchas = {c.id: c for c in from_rows(Captcha, data["captchas"])}
         self._sms = {(s.appid, s.phone): s for s in from_rows(SmsCode, data["sms"])}
+        self._expiry = Expiry([*((t.expire_at + EXPIRED_KEPT, ("token", t.token)) for t in self._tokens.values()),
+                               *((c.expire_at + EXPIRED_KEPT, ("captcha", c.id)) for c in self._captchas.values())])
+        self.touched.reload()
+
+    def _tables(self) -> dict[str, dict[Any, Any]]:
+        return {"token": self._tokens, "captcha": self._captchas, "sms": self._sms}
+
+    @staticmethod
+    def _key(kind: str, key: Any) -> str:
+        return f"{kind}/{key[0]}/{key[1]}" if kind == "sms" else f"{kind}/{key}"
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        for kind, table in self._tables().items():
+            yield from ((self._key(kind, key), asdict(record)) for key, record in table.items())
+
+    def changed_records(self) -> dict[str, Any] | None:
+        keys = self.touched.take()
+        if keys is None:
+            return None
+        tables = self._tables()
+        changed: dict[str, Any] = {}
+        for kind, key in keys:  # type: ignore[misc]
+            record = tables[kind].get(key)
+            changed[self._key(kind, key)] = None if record is None else asdict(record)
+        return changed
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        found: dict[str, list[Any]] = {"token": [], "captcha": [], "sms": []}
+        for key, row in records:
+            found[key.partition("/")[0]].append(row)
+        self.load({"tokens": found["token"], "captchas": found["captcha"], "sms": found["sms"]})

@@ -14,6 +14,8 @@ Roles follow the newer Gizwits doc (seed 001, "角色场景说明"):
 ``set_owner`` is the one reading of the docs that fits them all: its own description
 says 0 (the default) does not make the binder owner, and the real Heatzy captures show
 ``special`` on products that the emulator treats as sharing-enabled.
+
+A record store (:mod:`emulator.core.persist`): bindings handed out count as touched.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 SPECIAL, OWNER, GUEST, NORMAL = "special", "owner", "guest", "normal"
@@ -46,26 +48,36 @@ class Binding:
 Watcher = Callable[[str, str, bool], None]
 
 
-class BindingStore:
+class BindingStore(DataclassRecords):
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], Binding] = {}
         self.watchers: list[Watcher] = []
+        self.touched = Touched()
 
     def _tell(self, uid: str, did: str, bound: bool) -> None:
         for watcher in self.watchers:
             watcher(uid, did, bound)
 
     def __iter__(self) -> Iterator[Binding]:
+        self.touched.touch_all(self._by_key)
         return iter(self._by_key.values())
 
     def get(self, uid: str, did: str) -> Binding | None:
-        return self._by_key.get((uid, did))
+        binding = self._by_key.get((uid, did))
+        if binding is not None:
+            self.touched.touch((uid, did))
+        return binding
+
+    def _handed_out(self, found: list[Binding]) -> list[Binding]:
+        self.touched.touch_all((b.uid, b.did) for b in found)
+        return found
 
     def of_user(self, uid: str) -> list[Binding]:
-        return [b for b in self._by_key.values() if b.uid == uid]
+        return self._handed_out([b for b in self._by_key.values() if b.uid == uid])
 
     def of_device(self, did: str) -> list[Binding]:
-        return sorted((b for b in self._by_key.values() if b.did == did), key=lambda b: b.created_at)
+        return self._handed_out(sorted((b for b in self._by_key.values() if b.did == did),
+                                       key=lambda b: b.created_at))
 
     def owner_of(self, did: str) -> Binding | None:
         return next((b for b in self.of_device(did) if b.role == OWNER), None)
@@ -95,6 +107,7 @@ class BindingStore:
             role = self.role_for_new_binder(did, sharing=sharing, set_owner=set_owner)
         binding = Binding(uid, did, role, now, dev_alias=dev_alias, remark=remark)
         self._by_key[(uid, did)] = binding
+        self.touched.touch((uid, did))
         self._tell(uid, did, True)
         return binding
 
@@ -103,6 +116,7 @@ class BindingStore:
         binding = self._by_key.pop((uid, did), None)
         if binding is None:
             return []
+        self.touched.touch((uid, did))
         removed = [binding]
         if binding.role == SPECIAL:
             successors = [b for b in self.of_device(did) if b.role == NORMAL]
@@ -127,14 +141,23 @@ class BindingStore:
         """The owner hands the device over: the guest becomes owner, the old owner a guest."""
         self._by_key[(owner_uid, did)].role = GUEST
         self._by_key[(guest_uid, did)].role = OWNER
+        self.touched.touch_all(((owner_uid, did), (guest_uid, did)))
 
     def dump(self) -> list[dict[str, Any]]:
         return rows(self._by_key.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
         self._by_key = {(b.uid, b.did): b for b in from_rows(Binding, data)}
+        self.touched.reload()
+
+    def record_map(self) -> dict[tuple[str, str], Binding]:
+        return self._by_key
+
+    def record_key(self, key: tuple[str, str]) -> str:
+        return f"{key[0]}/{key[1]}"
 
     def drop_device(self, did: str) -> None:
         for key in [k for k in self._by_key if k[1] == did]:
             del self._by_key[key]
+            self.touched.touch(key)
             self._tell(key[0], did, False)

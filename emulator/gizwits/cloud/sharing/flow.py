@@ -25,6 +25,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ....core import unguessable
 from ...errors import ApiError
 from ..identity.users import User
 from .bindings import GUEST, OWNER, SHARERS, Binding
@@ -78,7 +79,7 @@ def create(cloud: GizwitsContext, owner: User, did: str, share_type: int, *, tar
     now = cloud.now()
     cloud.bindings.share_from(owner.uid, did)
     record = cloud.sharing.create(share_type, did, owner.uid, now, guest_uid=guest.uid if guest else None,
-                                  duration=duration, code=cloud.ids.token() if share_type == QR_SHARE else None)
+                                  duration=duration, code=unguessable.token_hex() if share_type == QR_SHARE else None)
     cloud.events.schedule(record.expired_at, EXPIRE_EVENT, {"id": record.id})
     if share_type == NORMAL_SHARE:
         _tell_both(cloud, record, now, owner_kind="share_sent", guest_kind="share_received")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ....core.ids import IdFactory
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 SHARING_MESSAGE = 1
@@ -63,24 +63,30 @@ class UserMessage:
     sharing_id: int | None = None
 
 
-class MessageStore:
+class MessageStore(DataclassRecords):
+    """Users' messages by id; a record store (:mod:`emulator.core.persist`)."""
+
     def __init__(self, ids: IdFactory) -> None:
         self._ids = ids
         self._messages: dict[str, UserMessage] = {}
+        self.touched = Touched()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
+        self.touched.touch_all(self._messages)
         return iter(self._messages.values())
 
     def post(self, uid: str, content: str, now: float, *, kind: str = "", sharing_id: int | None = None,
              type: int = SHARING_MESSAGE) -> UserMessage:
         message = UserMessage(self._ids.object_id(), uid, type, content, now, now, kind=kind, sharing_id=sharing_id)
         self._messages[message.id] = message
+        self.touched.touch(message.id)
         return message
 
     def of(self, uid: str, type: int) -> list[UserMessage]:
         """The user's messages of ``type`` that are not deleted, newest (then last posted) first."""
         found = [(m.created_at, order, m) for order, m in enumerate(self._messages.values())
                  if m.uid == uid and m.type == type and m.status != DELETED]
+        self.touched.touch_all(m.id for _, _, m in found)
         return [m for _, _, m in sorted(found, key=lambda item: item[:2], reverse=True)]
 
     def mark(self, uid: str, message_id: str, status: int, now: float) -> UserMessage:
@@ -88,6 +94,7 @@ class MessageStore:
         message = self._messages.get(message_id)
         if message is None:
             raise ApiError(9085, f"no message {message_id!r}")
+        self.touched.touch(message_id)
         if message.uid != uid:
             raise ApiError(9101)
         if message.status == DELETED:
@@ -101,3 +108,7 @@ class MessageStore:
 
     def load(self, data: list[dict[str, Any]]) -> None:
         self._messages = {m.id: m for m in from_rows(UserMessage, data)}
+        self.touched.reload()
+
+    def record_map(self) -> dict[str, UserMessage]:
+        return self._messages

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ....core.persist import from_rows, rows
+from ....core.persist import DataclassRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 NORMAL_SHARE, QR_SHARE = 0, 1
@@ -58,13 +58,24 @@ class SharingRecord:
         return QR_PREFIX + self.code if self.code else None
 
 
-class SharingStore:
+class SharingStore(DataclassRecords):
+    """Sharing records by id; a record store (:mod:`emulator.core.persist`): records handed out count
+    as touched, and the next id is a record of its own."""
+
+    rows_key = "records"
+
     def __init__(self) -> None:
         self._records: dict[int, SharingRecord] = {}
         self._next_id = 1
+        self.touched = Touched()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
+        self.touched.touch_all(self._records)
         return iter(self._records.values())
+
+    def _handed_out(self, found: list[SharingRecord]) -> list[SharingRecord]:
+        self.touched.touch_all(r.id for r in found)
+        return found
 
     def create(self, type: int, did: str, owner_uid: str, now: float, *, guest_uid: str | None = None,
                duration: int | None = None, code: str | None = None) -> SharingRecord:
@@ -72,13 +83,15 @@ class SharingStore:
                                guest_uid=guest_uid, duration=duration, code=code)
         self._records[record.id] = record
         self._next_id += 1
+        self.touched.touch(record.id)
         return record
 
     def get(self, record_id: int) -> SharingRecord | None:
-        return self._records.get(record_id)
+        record = self._records.get(record_id)
+        return self._handed_out([record])[0] if record is not None else None
 
     def require(self, record_id: int) -> SharingRecord:
-        record = self._records.get(record_id)
+        record = self.get(record_id)
         if record is None:
             raise ApiError(9084, f"no sharing record {record_id}")
         return record
@@ -87,16 +100,17 @@ class SharingStore:
         record = next((r for r in self._records.values() if r.code is not None and r.code == code), None)
         if record is None:
             raise ApiError(9084, f"no QR share with code {code!r}")
-        return record
+        return self._handed_out([record])[0]
 
     def waiting(self, did: str, guest_uid: str) -> SharingRecord | None:
         """The normal share of ``did`` to ``guest_uid`` still waiting for an answer, if any."""
-        return next((r for r in self._records.values() if r.did == did and r.guest_uid == guest_uid
-                     and r.status == WAITING and not r.expired), None)
+        record = next((r for r in self._records.values() if r.did == did and r.guest_uid == guest_uid
+                       and r.status == WAITING and not r.expired), None)
+        return self._handed_out([record])[0] if record is not None else None
 
     def accepted(self, did: str, guest_uid: str) -> list[SharingRecord]:
-        return [r for r in self._records.values()
-                if r.did == did and r.guest_uid == guest_uid and r.status == ACCEPTED]
+        return self._handed_out([r for r in self._records.values()
+                                 if r.did == did and r.guest_uid == guest_uid and r.status == ACCEPTED])
 
     def listing(self, *, owner_uid: str | None = None, guest_uid: str | None = None, did: str | None = None,
                 statuses: tuple[int, ...] = STATUSES) -> list[SharingRecord]:
@@ -104,7 +118,7 @@ class SharingStore:
         found = [r for r in self._records.values()
                  if (owner_uid is None or r.owner_uid == owner_uid) and (guest_uid is None or r.guest_uid == guest_uid)
                  and (did is None or r.did == did) and r.status in statuses]
-        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)
+        return sorted(self._handed_out(found), key=lambda r: (r.created_at, r.id), reverse=True)
 
     def dump(self) -> dict[str, Any]:
         return {"next_id": self._next_id, "records": rows(self._records.values())}
@@ -112,3 +126,7 @@ class SharingStore:
     def load(self, data: dict[str, Any]) -> None:
         self._records = {r.id: r for r in from_rows(SharingRecord, data["records"])}
         self._next_id = int(data["next_id"])
+        self.touched.reload()
+
+    def record_map(self) -> dict[int, SharingRecord]:
+        return self._records
