@@ -245,8 +245,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The snapshot summary: with ``-v``, or when a snapshot differs (a quiet run stays quiet)."""
     report = config.stash.get(_REPORT, None)
     if report is None or not (report.verdicts or report.unrecorded):
+        return
+    if config.get_verbosity() <= 0 and all(v.ok for v in report.verdicts):
         return
     write = terminalreporter.write_line
     terminalreporter.section("contract snapshots")

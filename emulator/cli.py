@@ -1,8 +1,11 @@
 """``gizwits-emulator``: the command line.
 
-``gizwits-emulator serve`` starts a local Gizwits cloud with the demo account and devices
-and prints how to use it (``--tls``, ``--real-ports``, ``--dns``: :mod:`emulator.dropin.command`);
-``gizwits-emulator env --url URL`` prints the ``export`` lines that send unmodified processes to it.
+``gizwits-emulator serve`` starts a local Gizwits cloud with the demo account and devices,
+prints how to use it, then logs one line per request (``--tls``, ``--real-ports``, ``--dns``:
+:mod:`emulator.dropin.command`). ``gizwits-emulator env --url URL`` prints the ``export`` lines
+that send unmodified processes to it. The commands that drive a running emulator (``clock``,
+``press``, ``offline``, ``online``, ``reset``, ``journal``) live in :mod:`emulator.cli_remote`;
+every option can also come from the environment (:mod:`emulator.cli_env`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ import argparse
 import asyncio
 import contextlib
 import heapq
+import json
+import shlex
 import signal
 import sys
 from collections.abc import Sequence
 
+from . import __version__, cli_remote, request_log
 from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
 from .app import create_app
+from .cli_env import PREFIX, from_environment
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .core.durable import StateFileError
 from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
@@ -26,11 +33,21 @@ from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .gizwits.hosts import WEBSOCKET_PATH
 from .server import SERVERS, bind_socket
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gizwits-emulator", description="An offline Gizwits / Heatzy cloud.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the emulated cloud over HTTP")
+    parser = argparse.ArgumentParser(
+        prog="gizwits-emulator", description="An offline Gizwits / Heatzy cloud.",
+        epilog=f"Every serve option, and --url / --admin-token of the other commands, can also be set in the "
+               f"environment: {PREFIX}<OPTION> (e.g. {PREFIX}PORT=9000); the command line wins. "
+               "`gizwits-emulator COMMAND --help` lists them.")
+    parser.add_argument("--version", action="version", version=f"gizwits-emulator {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser(
+        "serve", help="run the emulated cloud over HTTP", description="Run the emulated cloud over HTTP.",
+        epilog=f"Each option can also come from the environment variable named after it ([env ...]); the "
+               f"command line wins. Example: {PREFIX}PORT=9000 {PREFIX}FIXTURE=empty gizwits-emulator serve")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--server", choices=SERVERS, default="uvicorn", help="HTTP server (default uvicorn)")
@@ -51,7 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ws-heartbeat-timeout", type=float, default=180.0, metavar="SECONDS",
                        help="WebSocket sessions without a ping for this long (real time) get 1011 "
                             "\"No heartbeat!\" and are closed (default 180, as the real cloud)")
-    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--journal-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
                        help="bytes the journal's entries may hold in all (default 64 MiB)")
     serve.add_argument("--admin-max-body-bytes", type=int, default=256 * 1024 * 1024, metavar="BYTES",
@@ -71,8 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state-sync", choices=("normal", "full"), default="normal",
                        help="normal: an answered write survives any end of the process (kill -9); full: "
                             "a power cut too, at one disk sync per answer (default normal)")
+    serve.add_argument("--log-level", default="info", choices=LOG_LEVELS,
+                       help="the least severe message printed, the servers' own and the emulator's (default info: "
+                            "one line per request; warning and above hide the request lines, debug adds the "
+                            "servers' own debug messages)")
+    serve.add_argument("--quiet", "-q", action="store_true",
+                       help="no request lines (warnings and errors are still printed)")
     add_serve_options(serve)
+    # After the last serve option: each gets its environment variable.
+    from_environment(serve)
     add_env_command(sub)
+    cli_remote.add_commands(sub)
     return parser
 
 
@@ -80,20 +105,40 @@ def build_parser() -> argparse.ArgumentParser:
 BANNER_DEVICES = 20
 
 
-def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
+def local_url(base_url: str) -> str:
+    """The address to use from this machine: a server on every address (0.0.0.0, ::) is on loopback too."""
+    return base_url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
+
+
+def try_command(base_url: str, accounts: list[dict[str, str]], ca_file: str | None = None) -> str:
+    """A shell command that works as pasted: log in as the scenario's first account (or create a user);
+    over TLS it trusts the emulator's authority (``ca_file``)."""
+    header = shlex.quote(f"X-Gizwits-Application-Id: {HEATZY_APP_ID}")
+    curl = f"curl -s --cacert {shlex.quote(ca_file)}" if ca_file else "curl -s"
+    if accounts:
+        login = accounts[0].get("email") or accounts[0].get("username") or accounts[0].get("phone")
+        body = json.dumps({"username": login, "password": accounts[0]["password"]}, ensure_ascii=False)
+        return f"{curl} -H {header} {base_url}/app/login -d {shlex.quote(body)}"
+    body = json.dumps({"username": "me", "password": "my-password"})
+    return f"{curl} -H {header} {base_url}/app/users -d {shlex.quote(body)}"
+
+
+def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None, ca_file: str | None = None) -> str:
+    here = local_url(base_url)
+    document = scenario_document(cloud.config.fixture)
+    accounts = [u for u in document.get("users", []) if u.get("password")]
     lines = [
         f"Gizwits emulator listening on {base_url}",
         f"  application id   {HEATZY_APP_ID}   (X-Gizwits-Application-Id)",
-        "  try              curl -H 'X-Gizwits-Application-Id: "
-        f"{HEATZY_APP_ID}' {base_url}/app/login -d '{{\"username\": ..., \"password\": ...}}'",
+        f"  try              {try_command(here, accounts, ca_file)}",
+        f"  API docs         {here}/docs",
     ]
     if cloud.config.admin:
         guarded = " (needs X-Emulator-Admin-Token)" if cloud.config.admin_token else ""
-        lines.append(f"  admin API        {base_url}{ADMIN_PREFIX}/openapi.json{guarded}")
-        lines.append(f"  dashboard        {base_url}{DASHBOARD_PATH}   (open it in a browser)")
-    lines.append(f"  WebSocket        {base_url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}")
-    document = scenario_document(cloud.config.fixture)
-    accounts = [u for u in document.get("users", []) if u.get("password")]
+        lines.append(f"  admin API        {here}{ADMIN_PREFIX}/openapi.json{guarded}")
+        lines.append(f"  admin API docs   {here}{ADMIN_PREFIX}/docs")
+        lines.append(f"  dashboard        {here}{DASHBOARD_PATH}")
+    lines.append(f"  WebSocket        {here.replace('http', 'ws', 1)}{WEBSOCKET_PATH}")
     if accounts:
         lines.append("  accounts")
         for item in accounts:
@@ -112,7 +157,7 @@ def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None) -> str:
             lines.append(f"    ... and {len(cloud.devices) - len(devices)} more (GET /_emulator/devices)")
     lines.extend(ewelink_banner(cloud, base_url))
     lines.extend(extra or [])
-    lines.append("Press Ctrl+C to stop.")
+    lines.append("Press Ctrl+C to stop. Requests are logged below, one line each (--quiet: not logged).")
     return "\n".join(lines)
 
 
@@ -163,7 +208,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         cloud = Cloud(config)
     except ScenarioError as error:
-        print(f"gizwits-emulator: {error}", file=sys.stderr)
+        print(f"gizwits-emulator: cannot load the scenario {error.source}:", file=sys.stderr)
+        for line in error.lines():
+            print(f"  {line}", file=sys.stderr)
         return 2
     app = create_app(config, cloud)  # attaches every cloud to the world: the state file keeps them all
     if args.state is not None:
@@ -193,8 +240,10 @@ def serve(args: argparse.Namespace) -> int:
     base_url = f"{serving.scheme}://{shown}:{port}"
 
     def started() -> None:
-        print(banner(cloud, base_url, serving.banner_lines(base_url)), flush=True)
+        ca_file = str(serving.ca_file) if serving.ca_file is not None else None
+        print(banner(cloud, base_url, serving.banner_lines(base_url), ca_file), flush=True)
 
+    request_log.configure(args.log_level, quiet=args.quiet)
     # SIGTERM ends the process like Ctrl+C: the servers stop gracefully, then the state file is closed.
     # (uvicorn raises the signal again once it has stopped; this handler makes that a clean exit.)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -216,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args)
     if args.command == "env":
         return run_env(args)
-    return 2
+    return cli_remote.run(args)
 
 
 if __name__ == "__main__":

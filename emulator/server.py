@@ -69,7 +69,8 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
             await super().shutdown(sockets)
 
     limits = limits_of(app)
-    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=log_level == "debug",
+    # No access log: the emulator logs each request itself (emulator/request_log.py), the same under both servers.
+    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False,
                             ssl_certfile=certfile, http=uvicorn_protocol(limits),
                             timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
                             timeout_graceful_shutdown=max(1, round(limits.shutdown_timeout)))
@@ -79,7 +80,14 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
         await asyncio.sleep(0.01)
     if started and server.started:
         started()
-    await task
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        # Cancelled (a LiveServer stopping): shut down as on Ctrl+C, which closes the keep-alive
+        # connections, instead of leaving their transports open for the garbage collector.
+        server.should_exit = True
+        await task
+        raise
 
 
 async def serve_hypercorn(app: Starlette, sock: socket.socket, *, log_level: str = "info",

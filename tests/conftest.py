@@ -30,11 +30,15 @@ DEMO_PASSWORD = "heatzy-demo"
 APP_HEADERS = {"X-Gizwits-Application-Id": HEATZY_APP_ID}
 
 
+#: Why a test that reads ../shared skips without it (one sentence; the README says what ../shared is).
+SHARED_MISSING = "This test needs the reference material in ../shared (beside the repository), which is absent."
+
+
 def requires_shared(*parts: str) -> Path:
     """The path under ../shared, or skip the test saying why."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"reference material not available: {path} (../shared is absent)")
+        pytest.skip(SHARED_MISSING)
     return path
 
 

@@ -4,6 +4,7 @@ ports (443, 80, 8880, 8080, DNS on 53) so those tests never touch the machine's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +45,15 @@ class Served:
         found = re.search(r"CA certificate\s+(\S+)", banner)
         self.ca_file = Path(found.group(1)) if found else None
         self.port = int(self.url.rsplit(":", 1)[1])
+        # The request log goes on after the banner: keep reading it, so a full pipe never stalls the server.
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+
+    def _read_log(self) -> None:
+        assert self.process.stdout is not None
+        with contextlib.suppress(ValueError, OSError):  # closed under us by stop()
+            for line in self.process.stdout:
+                self.lines.append(line.rstrip())
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)
@@ -52,6 +63,10 @@ class Served:
             self.process.kill()
             self.process.wait(5)
             raise AssertionError("serve did not stop on SIGINT") from None
+        finally:
+            self._reader.join(5)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
 
     def __enter__(self) -> Served:
         return self

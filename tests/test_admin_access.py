@@ -33,6 +33,20 @@ def test_a_token_protects_the_admin_api_and_a_user_token_is_not_enough() -> None
     assert client.get("/_emulator/clock", headers={"Authorization": "Bearer s3cret"}).status_code == 200
 
 
+def test_the_admin_docs_open_without_the_token_and_nothing_else_does() -> None:
+    """A browser cannot send the header: the page describing the admin API and its document open
+    without it; Swagger UI's Authorize button then sends the token with the requests tried there."""
+    client = app_client(admin_token="s3cret")
+    page = client.get("/_emulator/docs")
+    assert page.status_code == 200 and "/_emulator/openapi.json" in page.text
+    document = client.get("/_emulator/openapi.json").json()
+    assert document["components"]["securitySchemes"]["adminToken"]["name"] == "X-Emulator-Admin-Token"
+    assert "/_emulator/docs" in document["paths"]
+    assert client.post("/_emulator/docs").status_code == 401  # only reading the description is open
+    assert_error(client.get("/_emulator/journal"), 9999, 401)
+    assert_error(app_client(admin=False).get("/_emulator/docs"), 9999, 404)
+
+
 def test_the_journal_redacts_the_admin_token_of_emulated_requests() -> None:
     client = app_client(admin_token="s3cret")
     client.get("/status", headers={"X-Emulator-Admin-Token": "s3cret"})
@@ -79,7 +93,9 @@ def test_a_served_emulator_guards_its_admin_api_with_the_token() -> None:
                                stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(4)]
+        lines = [process.stdout.readline()]
+        while not lines[-1].startswith("Press Ctrl+C"):
+            lines.append(process.stdout.readline())
         url = re.search(r"listening on (\S+)", lines[0])
         assert url, lines
         assert "/_emulator/openapi.json (needs X-Emulator-Admin-Token)" in "".join(lines)
@@ -91,3 +107,4 @@ def test_a_served_emulator_guards_its_admin_api_with_the_token() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()

@@ -158,7 +158,7 @@ def test_fixtures_give_a_binding_its_role(cloud: Cloud) -> None:
 
 
 def test_fixtures_reject_an_unknown_role(cloud: Cloud) -> None:
-    with pytest.raises(ScenarioError, match="binding role"):
+    with pytest.raises(ScenarioError, match=r"devices\[0\]\.bound_to\[0\]\.role: 'boss' is not one of special"):
         load_scenario(cloud, {"format": 1, "users": [{"ref": "o", "email": "o@x.test", "password": "p"}],
                               "devices": [{"product": "Pilote2", "bound_to": [{"user": "o", "role": "boss"}]}]})
 

@@ -59,9 +59,25 @@ def test_recording_against_a_cloud_then_comparing_the_emulator(tmp_path: Path) -
     assert (entry["source"], entry["recorded-date"]) == ("cloud", today)
     assert entry["snapshot"]["body"]["did"] == "<did:1>"
 
-    replay = run_suite({**base_env, "GIZWITS_TARGET": "emulator"})
+    replay = run_suite({**base_env, "GIZWITS_TARGET": "emulator"}, "-vv")  # -q -vv: the summary shows with -v
     assert replay.returncode == 0, replay.stdout[-3000:] + replay.stderr[-2000:]
     assert " strict (cloud recordings)" in replay.stdout and "0 differ" in replay.stdout
+
+
+def test_the_snapshot_summary_shows_only_with_v_or_when_something_differs(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "contract" / "snapshots", tmp_path / "snapshots")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIZWITS_")}
+    env["GIZWITS_SNAPSHOT_DIR"] = str(tmp_path / "snapshots")
+    quiet = run_suite(env, "-k", "test_login")
+    assert quiet.returncode == 0, quiet.stdout[-3000:]
+    assert "contract snapshots" not in quiet.stdout and "passed" in quiet.stdout
+    file = tmp_path / "snapshots" / "test_contract_users.json"
+    recorded = json.loads(file.read_text(encoding="utf-8"))
+    recorded["test_login"]["login"]["snapshot"]["status"] = 201  # a recording the emulator no longer matches
+    file.write_text(json.dumps(recorded), encoding="utf-8")
+    differs = run_suite(env, "-k", "test_login")
+    assert differs.returncode == 1
+    assert "contract snapshots" in differs.stdout and "1 differ" in differs.stdout
 
 
 def test_recording_is_refused_on_the_emulator(tmp_path: Path) -> None:

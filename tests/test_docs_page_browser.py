@@ -1,5 +1,5 @@
-"""The /docs page in a real headless browser: it renders every documented operation and loads
-nothing from outside the emulator (it must work offline).
+"""The /docs and /_emulator/docs pages in a real headless browser: each renders every documented
+operation and loads nothing from outside the emulator (they must work offline).
 
 Needs Debian's Chromium (``apt-get install chromium``, at ``/usr/bin/chromium``) and the
 ``playwright`` package (driving that Chromium; no browser download). Skipped, saying why,
@@ -12,8 +12,10 @@ import shutil
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
+from emulator.admin.routes import document as admin_document
 from emulator.config import EmulatorConfig
 from emulator.gizwits.api.openapi import document
 from emulator.gizwits.cloud.cloud import Cloud
@@ -30,30 +32,40 @@ def server() -> Iterator[LiveServer]:
         yield live
 
 
-def test_the_docs_page_renders_every_operation_offline(server: LiveServer) -> None:
+def render(url: str) -> tuple[int, str, list[str], list[str]]:
+    """Open ``url`` in Chromium: (operations shown, title, page errors, every URL requested)."""
     if not shutil.which(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     requested: list[str] = []
+    errors: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
             page = browser.new_page()
             page.on("request", lambda request: requested.append(request.url))
-            errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{server.url}/docs")
+            page.goto(url)
             page.wait_for_selector(".opblock", timeout=20_000)
             shown = page.locator(".opblock").count()
             title = page.locator(".info .title").inner_text()
         finally:
             browser.close()
+    return shown, title, errors, requested
+
+
+def fetched_outside(server: LiveServer, requested: list[str]) -> list[str]:
+    return [url for url in requested if urlparse(url).netloc != urlparse(server.url).netloc
+            and not url.startswith("data:")]
+
+
+def test_the_docs_page_renders_every_operation_offline(server: LiveServer) -> None:
+    shown, title, errors, requested = render(f"{server.url}/docs")
     operations = sum(len(item) for item in document()["paths"].values())
     assert shown == operations
     assert "gizwits-emulator" in title
     assert not errors, errors
-    outside = [url for url in requested if urlparse(url).netloc != urlparse(server.url).netloc
-               and not url.startswith("data:")]
+    outside = fetched_outside(server, requested)
     assert not outside, f"the page fetched from outside the emulator: {outside}"
 
 
@@ -81,3 +93,16 @@ def test_the_docs_page_offers_the_ewelink_document(server: LiveServer) -> None:
             browser.close()
     assert shown == sum(len(item) for item in ewelink_document()["paths"].values())
     assert not errors, errors
+
+
+def test_the_admin_docs_page_renders_every_admin_operation_even_behind_a_token() -> None:
+    """A browser sends no admin token: the page and its document open without it (the routes do not)."""
+    with LiveServer(Cloud(EmulatorConfig(seed=1, admin_token="s3cret"))) as guarded:
+        shown, title, errors, requested = render(f"{guarded.url}/_emulator/docs")
+        assert httpx.get(f"{guarded.url}/_emulator/clock", timeout=10).status_code == 401
+    operations = sum(len(item) for item in admin_document()["paths"].values())
+    assert shown == operations and operations > 20
+    assert "admin API" in title
+    assert not errors, errors
+    assert f"{guarded.url}/_emulator/openapi.json" in requested
+    assert not fetched_outside(guarded, requested)

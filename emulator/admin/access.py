@@ -21,9 +21,12 @@ TOKEN_HEADER = "X-Emulator-Admin-Token"
 DASHBOARD_PATH = ADMIN_PREFIX + "/dashboard"
 
 
-def needs_token(path: str) -> bool:
-    """False for the dashboard's page and assets; True for the rest of the admin API."""
-    return not (path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/"))
+def needs_token(method: str, path: str) -> bool:
+    """False for the pages a browser opens without a way to send the header (the dashboard's page and
+    assets, which hold no data, and the admin API's docs page and document); True for the rest."""
+    if path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/"):
+        return False
+    return not (method == "GET" and path in DESCRIPTIONS)
 
 
 def is_loopback(host: str) -> bool:
@@ -41,6 +44,11 @@ def exposure_problem(config: EmulatorConfig) -> str | None:
         return (f"the admin API ({ADMIN_PREFIX}) would be open to the network on {config.host}: "
                 "give --admin-token TOKEN, or --admin off")
     return None
+
+
+#: Admin pages that only describe the admin API: they open without the token (a browser cannot send
+#: a header to load them), and Swagger UI's Authorize button adds the token to the requests tried there.
+DESCRIPTIONS = frozenset({f"{ADMIN_PREFIX}/docs", f"{ADMIN_PREFIX}/openapi.json"})
 
 
 def token_accepted(config: EmulatorConfig, headers: dict[str, str]) -> bool:

@@ -12,15 +12,15 @@ generators included (see :mod:`emulator.core.randomness`).
 
 from __future__ import annotations
 
+import copy
 import json
 import weakref
 from pathlib import Path
 from typing import Any
 
-from ..core.journal import Journal
 from ..core.outbox import Message
+from ..core.scenario import ScenarioError, scenario_path
 from ..gizwits.cloud.cloud import Cloud
-from ..gizwits.cloud.scenario import ScenarioError
 from ..gizwits.devices import Device
 from ..gizwits.devices.catalog import PROGRAM_POINTS
 from ..gizwits.devices.datapoints import InvalidValue
@@ -41,7 +41,19 @@ def _cache_key(cloud: Cloud, fixture: Fixture) -> str:
     name = json.dumps(fixture, sort_keys=True) if isinstance(fixture, dict) else str(fixture)
     # The clouds of the world are part of the key: a snapshot taken before a cloud was attached
     # lacks that cloud's stores.
-    return json.dumps([name, config.seed, config.token_ttl, sorted(config.apps.items()), sorted(cloud.world.parts)])
+    return json.dumps([name, _file_version(fixture), config.seed, config.token_ttl, sorted(config.apps.items()),
+                       sorted(cloud.world.parts)])
+
+
+def _file_version(fixture: Fixture) -> list[int] | None:
+    """A scenario file's modification time and size: an edited file is loaded again, not restored."""
+    if isinstance(fixture, dict):
+        return None
+    try:
+        status = scenario_path(fixture).stat()
+    except (ScenarioError, OSError):
+        return None
+    return [status.st_mtime_ns, status.st_size]
 
 
 def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None) -> None:
@@ -49,9 +61,12 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
     real time, load ``fixture``.
 
     ``fixture`` defaults to the configured one; ``seed``, when given, becomes the
-    configured seed.
+    configured seed. A fixture that cannot load raises :class:`ScenarioError` (every
+    problem) and leaves the state as it was. Journal ids go on from where they were, so a
+    follower of the journal (``gizwits-emulator journal --follow``) misses nothing.
     """
     with cloud.lock:
+        config, clock = cloud.config, copy.deepcopy(vars(cloud.clock))
         if seed is not None and seed != cloud.config.seed:
             cloud.config = cloud.config.with_changes(seed=seed)
         fixture = cloud.config.fixture if fixture is None else fixture
@@ -63,9 +78,11 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
             before = cloud.snapshot()
             try:
                 cloud.reset(fixture)  # type: ignore[arg-type]
-            except (ScenarioError, KeyError, ValueError, TypeError, ApiError) as error:
+            except ScenarioError:
+                cloud.config = config
+                vars(cloud.clock).update(clock)
                 cloud.restore(before)
-                raise form_invalid(f"cannot load fixture: {error}") from None
+                raise
             import pickle  # on the first reset only: most processes never reset
 
             cache[key] = pickle.dumps(cloud.snapshot(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -73,19 +90,20 @@ def reset(cloud: Cloud, fixture: Fixture | None = None, seed: int | None = None)
             import pickle
 
             cloud.restore(pickle.loads(cached), private=True)  # a fresh copy: stores keep it
-        cloud.journal = Journal(cloud.config.journal_size, cloud.config.journal_bytes)
+        cloud.journal.clear()  # the same journal (the world keeps it across resets): ids go on
         cloud.sessions.reset()  # session faults and journaled frames (the sessions were closed)
 
 
 def seed(cloud: Cloud, fixture: Fixture) -> dict[str, Any]:
-    """Add a fixture's apps, users and devices to the current state; all or nothing."""
+    """Add a fixture's apps, users and devices to the current state; all or nothing
+    (:class:`ScenarioError` listing every problem)."""
     with cloud.lock:
         before = cloud.snapshot()
         try:
             return cloud.world.seed(fixture)
-        except (ScenarioError, KeyError, ValueError, TypeError, ApiError) as error:
+        except ScenarioError:
             cloud.restore(before)
-            raise form_invalid(f"cannot load fixture: {error}") from None
+            raise
 
 
 def restore(cloud: Cloud, document: Any) -> None:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import request_log
 from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
 from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
@@ -124,7 +125,10 @@ class ControlPlaneMiddleware:
         world: World = scope["app"].state.world
         headers = _headers(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
-            if scope["type"] == "http" and needs_token(scope["path"]) and not token_accepted(world.config, headers):
+            if scope["type"] == "http" and scope["method"] != "GET" and request_log.enabled():
+                send = _admin_logged(world, scope, send)
+            if (scope["type"] == "http" and needs_token(scope["method"], scope["path"])
+                    and not token_accepted(world.config, headers)):
                 detail = f"the admin API needs the {TOKEN_HEADER} header (a user token is not enough)"
                 await JSONResponse(error_body(9999, detail), status_code=401)(scope, receive, send)
                 return
@@ -149,15 +153,16 @@ class ControlPlaneMiddleware:
             recorded_headers, headers_cut = kept_headers(redact(headers))
             text, body_cut = body_text(body, complete)
             with world.lock:
-                world.journal.record(
+                entry = world.journal.record(
                     at=world.now(), method=info.method, path=scope["path"],
                     query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
                     headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
                     status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
                     dids=list(info.dids), client=info.client, faults=list(outcome.fired),
-                    websocket=scope["type"] == "websocket", user=_who(info.users),
+                    websocket=scope["type"] == "websocket", user=request_log.shown_user(info.users),
                 )
+            request_log.log_request(entry)
 
         answer = _Answer(send, record, surface)
         try:
@@ -178,10 +183,17 @@ class ControlPlaneMiddleware:
             answer.finish()
 
 
-def _who(users: tuple[str, ...]) -> str | None:
-    """The user a request came from, as a person reads it: ``users`` is (uid, e-mail, username)
-    without the empty ones, so the second is the e-mail, else the username."""
-    return users[1] if len(users) > 1 else (users[0] if users else None)
+def _admin_logged(world: World, scope: Scope, send: Send) -> Send:
+    """``send`` that logs the admin request when its answer starts (admin requests have no journal entry)."""
+    started = time.perf_counter()
+
+    async def logged(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            request_log.log_admin(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
+                                  message["status"], (time.perf_counter() - started) * 1000, world.now())
+        await send(message)
+
+    return logged
 
 
 async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive, bool]:

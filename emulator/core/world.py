@@ -29,7 +29,7 @@ from .faults import FaultRules
 from .history import History
 from .journal import Journal
 from .persist import Store, adopting
-from .scenario import Fixture, checked_document
+from .scenario import Fixture, Problem, Scenario, checked, read_scenario
 from .sessions import SessionRegistry
 from .simulation import Simulation
 
@@ -46,8 +46,12 @@ class CloudPart(Protocol):
     def build(self, world: World) -> None:
         """Build every store and engine anew on the world's (new) core pieces."""
 
+    def scenario_problems(self, document: dict[str, Any]) -> list[Problem]:
+        """What is wrong with this cloud's part of a scenario that the schema cannot tell (unknown
+        products, references, values taken twice ... against the current state); [] if nothing."""
+
     def load(self, document: dict[str, Any]) -> None:
-        """Add this cloud's part of a scenario document to its state."""
+        """Add this cloud's part of a checked scenario document to its state."""
 
     def knows_error(self, code: int) -> bool:
         """True when ``code`` is in this cloud's error table (fault rules may answer it)."""
@@ -102,6 +106,7 @@ class World:
                                         journal_size=config.journal_size)
         #: Where the world is kept: nowhere (memory only) until :meth:`keep_state`.
         self.durable: DurableState | NoDurableState = NoDurableState()
+        self.journal = Journal(config.journal_size, config.journal_bytes)
         self._build_core()
 
     def _build_core(self) -> None:
@@ -111,9 +116,9 @@ class World:
         self.feed = ChangeFeed()
         self.history = History(self.feed)
         self.devices = DeviceDirectory()
-        #: Test control plane: fault rules (saved in snapshots) and the request journal (not saved).
+        #: Test control plane: fault rules (saved in snapshots; the request journal is not, and is kept
+        #: across resets, which clear it, so its ids go on).
         self.faults = FaultRules(self.config.seed, self.knows_error)
-        self.journal = Journal(self.config.journal_size, self.config.journal_bytes)
         #: Devices in time: timelines to the feed, wake-ups, online/offline.
         self.simulation = Simulation(self.events, self.feed, self.history, self.devices, self.now)
         #: Everything a snapshot saves, by name. Each part adds its own stores.
@@ -127,9 +132,11 @@ class World:
         with self.lock:
             if part.name in self.parts:
                 raise ValueError(f"a {part.name} cloud is already attached")
+            scenario = read_scenario(self.config.fixture)
             self.parts[part.name] = part
             part.build(self)
-            part.load(checked_document(self.config.fixture))
+            part.load(checked(scenario, [part.scenario_problems(scenario.document)]
+                              if isinstance(scenario.document, dict) else []))
 
     def part(self, name: str) -> Any:
         """The attached cloud called ``name``, or None."""
@@ -148,13 +155,21 @@ class World:
     def reset(self, fixture: Fixture | None = None) -> None:
         """Forget everything and load ``fixture`` (default: the configured one) into every part."""
         with self.lock:
-            document = checked_document(fixture if fixture is not None else self.config.fixture)
+            scenario = read_scenario(fixture if fixture is not None else self.config.fixture)
             self._build_core()
             for part in self.parts.values():
                 part.build(self)
+            document = self._checked(scenario)  # against the new, empty stores
             for part in self.parts.values():
                 part.load(document)
             self._state_replaced()
+
+    def _checked(self, scenario: Scenario) -> dict[str, Any]:
+        """The document, or :class:`~emulator.core.scenario.ScenarioError` with every problem of
+        every part (the schema's, then each cloud's)."""
+        parts = list(self.parts.values())
+        document = scenario.document
+        return checked(scenario, (part.scenario_problems(document) for part in parts))
 
     def _state_replaced(self) -> None:
         for part in self.parts.values():
@@ -163,7 +178,7 @@ class World:
     def seed(self, fixture: Fixture) -> dict[str, Any]:
         """Add a scenario's content to the current state of every part; return the document."""
         with self.lock:
-            document = checked_document(fixture)
+            document = self._checked(read_scenario(fixture))
             for part in self.parts.values():
                 part.load(document)
             return document

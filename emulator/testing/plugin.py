@@ -111,8 +111,13 @@ def strict_failures(emulator: Emulator) -> str | None:
 
 
 def _use(emulator: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    from ..gizwits.cloud.scenario import ScenarioError
+
     chosen = settings(request)
-    emulator.reset(chosen.fixture, seed=chosen.seed)
+    try:
+        emulator.reset(chosen.fixture, seed=chosen.seed)
+    except ScenarioError as error:
+        pytest.fail(f"the gizwits fixture cannot load:\n{error}", pytrace=False)
     yield emulator
     if chosen.strict:
         problem = strict_failures(emulator)

@@ -170,11 +170,17 @@ class Redirect:
 
         redirect = self
         original = aiohttp.TCPConnector.__init__
+        # Before Python 3.12.8 / 3.13.1 a TLS connection closed as its event loop ends can leave its socket
+        # open (cpython#118960): asyncio.run() in a test, then a ResourceWarning later. aiohttp's own remedy
+        # aborts those transports when the connector closes; it warns where the bug is fixed, so not there.
+        cleanup_closed = getattr(aiohttp.connector, "NEEDS_CLEANUP_CLOSED", True)
 
         def init(connector: Any, *args: Any, **kwargs: Any) -> None:
             kwargs["resolver"] = _resolver(redirect, kwargs.get("resolver"))
             if kwargs.get("ssl", True) is True and redirect.tls is not None:
                 kwargs["ssl"] = redirect.tls.client_context()
+                if cleanup_closed:
+                    kwargs.setdefault("enable_cleanup_closed", True)
             original(connector, *args, **kwargs)
 
         self._patch(aiohttp.TCPConnector, "__init__", init)

@@ -9,11 +9,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ...dashboard import routes as dashboard
-from . import cards, clock, events, ewelink, faults, observe, sessions, state, world
+from . import cards, clock, docs, events, ewelink, faults, observe, sessions, state, world
 from .spec import build_admin_document, operation
 
 #: Every module that contributes admin routes.
-MODULES = (state, clock, world, faults, observe, sessions, cards, events, dashboard, ewelink)
+MODULES = (state, clock, world, faults, observe, sessions, cards, events, dashboard, ewelink, docs)
 
 
 def document() -> dict[str, Any]:

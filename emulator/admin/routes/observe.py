@@ -39,7 +39,10 @@ def journal(call: Call) -> Any:
     if call.query_str("cmd") is not None:
         frames = websocket.frames(call.cloud, **frame_criteria(call))
         return [f.as_dict() for f in (frames[-limit:] if limit is not None else frames)]
+    after = call.query_int("after", None, minimum=0)
     entries = call.cloud.journal.find(**journal_criteria(call))
+    if after is not None:  # ids go on across resets: a follower asks for what came after the last it saw
+        entries = [e for e in entries if e.id > after]
     if limit is not None:
         entries = entries[-limit:]
     return [{**e.as_dict(), "emulated": e.emulated} for e in entries]
@@ -111,7 +114,9 @@ SPEC: dict[str, dict[str, Any]] = {
                          "With cmd the entries are frames: id, at, session, direction, cmd, did, frame, "
                          "understood, note. did filters both kinds.",
                          parameters=[*_FILTERS, *_FRAME_FILTERS,
-                                     parameter("limit", "query", {"type": "integer"}, "the last N")],
+                                     parameter("limit", "query", {"type": "integer"}, "the last N"),
+                                     parameter("after", "query", {"type": "integer"},
+                                               "only entries whose id is greater (ids go on across resets)")],
                          responses={"200": json_body("Journal entries (or frames)", {"oneOf": [_ENTRIES, _FRAMES]})}),
         "delete": operation("Clear the journal (requests and frames)"),
     },

@@ -10,7 +10,8 @@ from ...config import HEATZY_APP_ID
 from ...gizwits.api.http import Call, Reply, endpoint, field, text
 from ...gizwits.cloud.accounts import create_account
 from ...gizwits.cloud.cloud import Cloud
-from ...gizwits.errors import form_invalid
+from ...gizwits.cloud.scenario import ScenarioError
+from ...gizwits.errors import ApiError, form_invalid
 from .. import control
 from .spec import body, error, json_body, operation, parameter
 
@@ -31,16 +32,27 @@ def documents(cloud: Cloud) -> int:
     return cloud.config.admin_max_body_bytes
 
 
+def _cannot_load(error: ScenarioError) -> ApiError:
+    """9015 whose detail lists every problem of the fixture, one per line."""
+    return form_invalid("cannot load fixture:\n" + str(error))
+
+
 @endpoint(auth="none", body="optional", body_limit=documents)
 def reset(call: Call) -> Any:
     seed = field(call.body, "seed", int)
-    control.reset(call.cloud, _fixture(call, required=False), seed)
+    try:
+        control.reset(call.cloud, _fixture(call, required=False), seed)
+    except ScenarioError as error:
+        raise _cannot_load(error) from None
     return {"fixture": call.body.get("fixture", str(call.cloud.config.fixture)), "seed": call.cloud.config.seed}
 
 
 @endpoint(auth="none", body="required", body_limit=documents)
 def seed(call: Call) -> Any:
-    document = control.seed(call.cloud, _fixture(call, required=True))
+    try:
+        document = control.seed(call.cloud, _fixture(call, required=True))
+    except ScenarioError as error:
+        raise _cannot_load(error) from None
     return {"users": len(document.get("users", [])), "devices": len(document.get("devices", []))}
 
 

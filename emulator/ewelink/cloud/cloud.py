@@ -21,7 +21,7 @@ from typing import Any
 from ...core.faults import RequestInfo, identities
 from ...core.outbox import Outbox
 from ...core.randomness import RandomStates
-from ...core.scenario import ScenarioError
+from ...core.scenario import Problem, ScenarioError
 from ...core.world import World
 from ..devices import EwelinkDevice, ParamError
 from ..errors import ERRORS, EwelinkError, bad_params
@@ -76,13 +76,18 @@ class EwelinkCloud:
             "ewelink.random": RandomStates({"ids": self.ids.random, "devices": self.devices.rng}),
         })
 
+    def scenario_problems(self, document: dict[str, Any]) -> list[Problem]:
+        from .scenario import scenario_problems
+
+        return scenario_problems(self, document.get("ewelink") or {})
+
     def load(self, document: dict[str, Any]) -> None:
         from .scenario import load_scenario
 
         try:
             load_scenario(self, document.get("ewelink") or {})
         except (EwelinkError, ParamError) as error:  # a duplicate account, bad params: the scenario is wrong
-            raise ScenarioError(f"the ewelink part of the scenario: {error}") from None
+            raise ScenarioError.at(["ewelink"], str(error)) from None
 
     @staticmethod
     def knows_error(code: int) -> bool:

@@ -27,7 +27,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>gizwits-emulator API</title>
+  <title>{title}</title>
   <link rel="stylesheet" href="{static}/swagger-ui.css">
   <link rel="icon" type="image/png" href="{static}/favicon-32x32.png">
 </head>
@@ -70,13 +70,19 @@ def openapi_json(call: Call) -> Any:
 PRIMARY = ("Gizwits app API", "/openapi.json")
 
 
+def swagger_page(title: str, documents: list[tuple[str, str]]) -> HTMLResponse:
+    """A Swagger UI page offering the OpenAPI ``documents`` (``[(name, url)]``, the first shown
+    first); also used by ``/_emulator/docs``."""
+    urls = [{"name": name, "url": url} for name, url in documents]
+    return HTMLResponse(_PAGE.format(static=STATIC_PATH, title=title, urls=json.dumps(urls), primary=documents[0][0]))
+
+
 @endpoint(auth="none")
 def docs_page(call: Call) -> Any:
     """The page shows this API's document and the others the application lists in
     ``app.state.documents`` (``[(name, url)]``: the other clouds served beside it)."""
     others = list(getattr(call.request.app.state, "documents", []))
-    urls = [{"name": name, "url": url} for name, url in [PRIMARY, *others]]
-    return HTMLResponse(_PAGE.format(static=STATIC_PATH, urls=json.dumps(urls), primary=PRIMARY[0]))
+    return swagger_page("gizwits-emulator API", [PRIMARY, *others])
 
 
 ROUTES = [

@@ -34,7 +34,7 @@ from ...core.journal import Journal
 from ...core.outbox import Outbox
 from ...core.persist import Store
 from ...core.randomness import RandomStates
-from ...core.scenario import Fixture
+from ...core.scenario import Fixture, Problem
 from ...core.sessions import SessionRegistry
 from ...core.simulation import Simulation
 from ...core.world import World
@@ -171,10 +171,15 @@ class Cloud:
             "common_schedulers": self.common_schedulers, "task_schedulers": self.task_schedulers,
         })
 
-    def load(self, document: dict[str, Any]) -> None:
-        from .scenario import load_scenario
+    def scenario_problems(self, document: dict[str, Any]) -> list[Problem]:
+        from .scenario_checks import meaning_problems
 
-        load_scenario(self, document)
+        return meaning_problems(self, document)
+
+    def load(self, document: dict[str, Any]) -> None:
+        from .scenario import add_scenario
+
+        add_scenario(self, document)
 
     @staticmethod
     def knows_error(code: int) -> bool:
