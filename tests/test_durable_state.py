@@ -243,10 +243,24 @@ def serve(path: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
         lines.append(line)
         match = re.search(r"listening on (http://\S+)", line)
         if match:
-            threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
+            threading.Thread(target=_drain, args=(process,), daemon=True).start()
             return process, match.group(1)
     process.wait(timeout=10)
+    process.stdout.close()
     raise AssertionError("".join(lines))
+
+
+def _drain(process: subprocess.Popen[str]) -> None:
+    """Keep the pipe read until the process ends, then close it (no file left open)."""
+    assert process.stdout is not None
+    with process.stdout:
+        process.stdout.read()
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
 
 
 class WriteLoad:
@@ -325,9 +339,7 @@ def test_every_acknowledged_write_survives_the_end_of_the_process(tmp_path: Path
         if stop == signal.SIGTERM:
             assert process.returncode == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _end(process)
     assert len(load.groups) >= 150
 
     process, url = serve(path, "--server", server)
@@ -339,8 +351,7 @@ def test_every_acknowledged_write_survives_the_end_of_the_process(tmp_path: Path
         mode = httpx.get(f"{url}/app/devdata/{did}/latest", headers=headers).json()["attr"]["mode"]
         assert mode in {load.mode_acked, load.mode_sent}
     finally:
-        process.kill()
-        process.wait()
+        _end(process)
 
 
 def test_serve_refuses_a_file_it_cannot_use_in_one_line(tmp_path: Path) -> None:
@@ -379,12 +390,9 @@ def test_a_websocket_write_answered_survives_kill_9(tmp_path: Path) -> None:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _end(process)
     process, url = serve(path)
     try:
         assert httpx.get(f"{url}/app/devdata/{did}/latest", headers=headers).json()["attr"]["mode"] == "fro"
     finally:
-        process.kill()
-        process.wait()
+        _end(process)
