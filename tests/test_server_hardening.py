@@ -41,13 +41,18 @@ class Served:
                 self.host, self.port = match.group(1), int(match.group(2))
                 break
         else:
+            self.process.wait(timeout=10)
+            self.process.stdout.close()
             raise AssertionError("".join(self.lines))
-        threading.Thread(target=self._collect, daemon=True).start()
+        self._collector = threading.Thread(target=self._collect, daemon=True)
+        self._collector.start()
 
     def _collect(self) -> None:
+        """Every line until the process ends; then the pipe is closed (no file left open)."""
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.append(line)
 
     @property
     def url(self) -> str:
@@ -60,6 +65,7 @@ class Served:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=10)
+        self._collector.join(timeout=10)
 
 
 @pytest.fixture(params=SERVERS)
