@@ -35,12 +35,15 @@ nobody reads). The file is locked while open
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from .persist import RecordStore
 
@@ -82,6 +85,16 @@ class StateWriteError(Exception):
 
 def encode(row: Any) -> str:
     return json.dumps(row, separators=(",", ":"))
+
+
+def decode(text: str) -> Any:
+    """A row's JSON. orjson builds the objects about twice as fast as :func:`json.loads`, which is most
+    of a restart's time with a large fleet; a row ``encode`` wrote with ``NaN`` or ``Infinity`` (JSON
+    extensions orjson refuses) is read by :mod:`json` as it was written."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class NoDurableState:
@@ -183,12 +196,30 @@ class DurableState:
         self.rows_written += len(writes)
 
     def _load(self, db: sqlite3.Connection, after_load: Callable[[], None] | None) -> None:
+        # The cyclic garbage collector is off while a world is read: it would run again and again over
+        # every object made so far while hundreds of thousands are made and none is garbage (a third of
+        # a restart's time with 100,000 devices).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._read(db, after_load)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _read(self, db: sqlite3.Connection, after_load: Callable[[], None] | None) -> None:
+        with self._lock:
+            lazy = [name for name, part in self._parts().items() if hasattr(part, "load_texts")]
         db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock now, not at the first commit
         try:
-            texts: dict[str, list[tuple[str, str]]] = {}
-            for part, key, value in db.execute("SELECT part, key, value FROM records ORDER BY rowid"):
-                texts.setdefault(part, []).append((key, value))
-            broken = db.execute("SELECT part, key FROM records WHERE NOT json_valid(value) LIMIT 1").fetchone()
+            # One query a part, its rows fetched at once: no Python loop over the whole file.
+            names = [name for (name,) in db.execute("SELECT DISTINCT part FROM records")]
+            texts: dict[str, list[tuple[str, str]]] = {
+                name: db.execute("SELECT key, value FROM records WHERE part = ? ORDER BY rowid", (name,)).fetchall()
+                for name in names}
+            # The rows of a part that decodes them later are checked here; the others are by decoding them.
+            broken = db.execute(f"SELECT part, key FROM records WHERE part IN ({', '.join('?' * len(lazy))}) "
+                                "AND NOT json_valid(value) LIMIT 1", lazy).fetchone()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -205,7 +236,7 @@ class DurableState:
             try:
                 for part, items in texts.items():
                     if not hasattr(parts[part], "load_texts"):
-                        decoded[part] = [(key, json.loads(value)) for key, value in items]
+                        decoded[part] = [(key, decode(value)) for key, value in items]
             except ValueError as error:
                 raise StateFileError(f"{self.path} holds a row that is not JSON ({error})") from None
             try:
