@@ -212,14 +212,18 @@ class DurableState:
             lazy = [name for name, part in self._parts().items() if hasattr(part, "load_texts")]
         db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock now, not at the first commit
         try:
-            # One query a part, its rows fetched at once: no Python loop over the whole file.
-            names = [name for (name,) in db.execute("SELECT DISTINCT part FROM records")]
-            texts: dict[str, list[tuple[str, str]]] = {
-                name: db.execute("SELECT key, value FROM records WHERE part = ? ORDER BY rowid", (name,)).fetchall()
-                for name in names}
-            # The rows of a part that decodes them later are checked here; the others are by decoding them.
-            broken = db.execute(f"SELECT part, key FROM records WHERE part IN ({', '.join('?' * len(lazy))}) "
-                                "AND NOT json_valid(value) LIMIT 1", lazy).fetchone()
+            # One pass over the table: the rows by part in the order they were first written, and the
+            # first row that is not JSON among the parts that decode theirs later (the others are
+            # checked by decoding them now).
+            among = ", ".join("?" * len(lazy))
+            texts: dict[str, list[tuple[str, str]]] = {}
+            broken: tuple[str, str] | None = None
+            for part, key, value, bad in db.execute(
+                    f"SELECT part, key, value, part IN ({among}) AND NOT json_valid(value) FROM records ORDER BY rowid",
+                    lazy):
+                texts.setdefault(part, []).append((key, value))
+                if bad and broken is None:
+                    broken = (part, key)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
