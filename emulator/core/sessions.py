@@ -19,7 +19,9 @@ What any push channel needs and no cloud owns:
   pushes).
 
 The protocol (frames, login, what a heartbeat is) is the cloud's: it implements
-:class:`SessionProtocol` and builds :class:`Outgoing` frames.
+:class:`SessionProtocol` and builds :class:`Outgoing` frames. One registry serves every
+cloud's protocol (each session knows the protocol serving it, :attr:`Session.protocol`);
+owners are whatever keys the protocols choose, so a cloud prefixes its own.
 """
 
 from __future__ import annotations
@@ -198,6 +200,8 @@ class Session:
     loop: asyncio.AbstractEventLoop
     client: str
     connected_at: float
+    #: The protocol serving it: one registry holds the sessions of every cloud's protocol.
+    protocol: Any = None
     state: Any = None
     owner: str | None = None
     topics: dict[str, None] = field(default_factory=dict)
@@ -306,6 +310,11 @@ class SessionRegistry:
     def get(self, session_id: str) -> Session | None:
         return self._sessions.get(session_id)
 
+    def served_by(self, protocol: SessionProtocol) -> list[Session]:
+        """The live sessions of one protocol (one registry serves every cloud's)."""
+        with self._lock:
+            return [s for s in self._sessions.values() if s.protocol is protocol]
+
     def subscribers(self, topic: str) -> tuple[Session, ...]:
         with self._lock:
             found = self._by_topic.get(topic)
@@ -401,8 +410,9 @@ class SessionRegistry:
         """Close the socket once the frames handed in before are written."""
         self.send(session, Outgoing("", None, close=code))
 
-    def close_all(self, code: int = 1000) -> int:
-        sessions = list(self)
+    def close_all(self, code: int = 1000, *, protocol: SessionProtocol | None = None) -> int:
+        """Close every session (of ``protocol`` only, when given)."""
+        sessions = list(self) if protocol is None else self.served_by(protocol)
         self.deliver((s, Outgoing("", None, close=code)) for s in sessions)
         return len(sessions)
 
@@ -493,7 +503,7 @@ class SessionRegistry:
         client = websocket.client
         with self._lock:
             session = Session(f"s{next(self._ids)}", websocket, loop,
-                              f"{client.host}:{client.port}" if client else "", self.now())
+                              f"{client.host}:{client.port}" if client else "", self.now(), protocol)
             self._sessions[session.id] = session
             courier = self._couriers.get(loop)
             if courier is None:
