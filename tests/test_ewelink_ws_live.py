@@ -8,11 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 import websockets
 from test_cli import start, stop
 from websockets.sync.client import connect as connect_sync
@@ -21,19 +19,6 @@ from emulator.ewelink.cloud.accounts import EwelinkAccount
 from emulator.testing import Emulator
 
 TIMEOUT = 5.0
-
-
-@pytest.fixture(scope="module", params=["uvicorn", "hypercorn"])
-def live(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    with Emulator.serve(server=request.param) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(live: Emulator) -> Iterator[Emulator]:
-    live.reset()
-    with live.redirect():
-        yield live
 
 
 def user_online(account: EwelinkAccount) -> str:
@@ -62,8 +47,9 @@ def test_dispatch_then_wss_on_the_websocket_domain_and_plain_ws_share_one_cloud(
                 for ws in (secure, plain):
                     await ws.send(user_online(account))
                     assert (await receive(ws))["error"] == 0
-                answer = await http.post("https://eu-apia.coolkit.cc/v2/device/thing/status", json={
-                    "type": 1, "id": lamp, "params": {"switch": "on"}}, headers={"Authorization": f"Bearer {account.at}"})
+                bearer = {"Authorization": f"Bearer {account.at}"}
+                answer = await http.post("https://eu-apia.coolkit.cc/v2/device/thing/status", headers=bearer,
+                                         json={"type": 1, "id": lamp, "params": {"switch": "on"}})
                 assert answer.json()["error"] == 0
                 return found, [await receive(secure), await receive(plain)]
 

@@ -444,12 +444,14 @@ def test_the_control_plane_lists_and_closes_ewelink_sessions_but_sends_them_no_g
             [listed] = (await admin.get("/_emulator/ws/sessions")).json()
             refused = await admin.post("/_emulator/ws/sessions/error", json={"code": 1009, "session": listed["id"]})
             silent = await admin.post("/_emulator/ws/faults", json={"silent": account.deviceid(SWITCH)})
+            journaled = (await admin.get("/_emulator/journal", params={"cmd": "userOnline"})).json()
             closed = await admin.post("/_emulator/ws/sessions/close", json={"session": listed["id"], "code": 4001})
         with pytest.raises(WebSocketDisconnect) as gone:
             await ws.receive_text(timeout=TIMEOUT)
-        return listed, refused.json(), silent.status_code, closed.json(), gone.value.code
+        return listed, refused.json(), silent.status_code, journaled, closed.json(), gone.value.code
 
-    listed, refused, silent, closed, code = run(emu, flow)
+    listed, refused, silent, journaled, closed, code = run(emu, flow)
+    assert [(f["direction"], f["frame"].get("at")) for f in journaled] == [("in", "<redacted>"), ("out", None)]
     assert listed["cloud"] == "ewelink" and listed["apikey"] == account.apikey
     assert refused["error_code"] == 9015
     assert silent == 200 and closed == {"closed": [listed["id"]]} and code == 4001

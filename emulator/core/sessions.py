@@ -32,10 +32,11 @@ import fnmatch
 import itertools
 import logging
 import threading
+import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -416,6 +417,13 @@ class SessionRegistry:
         self.deliver((s, Outgoing("", None, close=code)) for s in sessions)
         return len(sessions)
 
+    def restart(self, protocol: SessionProtocol, forget: Callable[[Session], None]) -> None:
+        """The state behind ``protocol``'s sessions was replaced (a reset, a restore): ``forget``
+        each session's login, then close them all with 1012."""
+        for session in self.served_by(protocol):
+            forget(session)
+        self.close_all(RESTART_CLOSE, protocol=protocol)
+
     def _enqueue(self, session: Session, out: Outgoing) -> None:
         """On the session's loop."""
         if session.closed or session.closing:
@@ -568,3 +576,29 @@ class SessionRegistry:
         """Forget faults and journaled frames (live sessions stay)."""
         self.faults.clear()
         self.frames.clear()
+
+
+class AttachedProtocol(SessionProtocol, Protocol):
+    """A protocol that follows its cloud's state: :meth:`attach` after every reset or restore."""
+
+    def attach(self, cloud: Any) -> None: ...
+
+
+P = TypeVar("P", bound=AttachedProtocol)
+
+
+class ProtocolSlot(Generic[P]):
+    """One protocol object per cloud, made on first use and wired to the cloud's state
+    (``cloud.on_state_replaced(protocol.attach)``); ``cloud`` has a ``lock``."""
+
+    def __init__(self, make: Callable[[Any], P]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[Any, P] = weakref.WeakKeyDictionary()
+
+    def __call__(self, cloud: Any) -> P:
+        with cloud.lock:
+            protocol = self._made.get(cloud)
+            if protocol is None:
+                protocol = self._made[cloud] = self._make(cloud)
+                cloud.on_state_replaced(protocol.attach)
+            return protocol

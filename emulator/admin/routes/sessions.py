@@ -104,7 +104,8 @@ SPEC: dict[str, dict[str, Any]] = {
                    "400": error(), "404": error()})},
     "/ws/sessions/error": {"post": operation(
         "Send 1009 or 1011 to one Gizwits session, or every one",
-        "Gizwits sessions only (naming an eWeLink session is 9015). 1009 \"M2M socket has closed, please login again!\": the session is logged out, the socket stays "
+        "Gizwits sessions only (naming an eWeLink session is 9015). "
+        "1009 \"M2M socket has closed, please login again!\": the session is logged out, the socket stays "
         "open for a new login_req. 1011 \"No heartbeat!\": then the socket is closed.",
         request=body({"type": "object", "required": ["code"], "properties": {
             "code": {"enum": list(websocket.SESSION_ERRORS)}, "session": {"type": "string"}}}),

@@ -9,26 +9,16 @@
 
 from __future__ import annotations
 
-import weakref
-
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
+from ...core.sessions import ProtocolSlot
 from ..cloud.cloud import EwelinkCloud
 from ..regions import WS_PATH
 from .protocol import EwelinkProtocol
 
-_PROTOCOLS: weakref.WeakKeyDictionary[EwelinkCloud, EwelinkProtocol] = weakref.WeakKeyDictionary()
-
-
-def protocol_for(cloud: EwelinkCloud) -> EwelinkProtocol:
-    """The cloud's one protocol object, made (and wired to the world's feed) on first use."""
-    with cloud.lock:
-        protocol = _PROTOCOLS.get(cloud)
-        if protocol is None:
-            protocol = _PROTOCOLS[cloud] = EwelinkProtocol(cloud)
-            cloud.on_state_replaced(protocol.attach)
-        return protocol
+#: ``protocol_for(cloud)``: the cloud's one protocol object, made (and wired to the feed) on first use.
+protocol_for: ProtocolSlot[EwelinkProtocol] = ProtocolSlot(EwelinkProtocol)
 
 
 async def app_websocket(websocket: WebSocket) -> None:

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...core import bodies
-from ...core.sessions import RESTART_CLOSE, Inbound, Session, SessionRegistry
+from ...core.sessions import Inbound, Session, SessionRegistry
 from ..errors import EwelinkError
 from ..regions import region_of_host
 from . import messages
@@ -107,9 +107,7 @@ class EwelinkProtocol:
     def attach(self, cloud: EwelinkCloud) -> None:
         """The state was (re)built: follow the new feed, end every session of this protocol."""
         self.pusher.attach(cloud)
-        for session in self.sessions.served_by(self):
-            self._logout(session)
-        self.sessions.close_all(RESTART_CLOSE, protocol=self)
+        self.sessions.restart(self, self._logout)
 
     # -- the session registry's calls ------------------------------------------------------------
     def opened(self, session: Session) -> None:

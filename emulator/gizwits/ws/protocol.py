@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ...core.sessions import RESTART_CLOSE, Inbound, Session, SessionRegistry
+from ...core.sessions import Inbound, Session, SessionRegistry
 from ..api.http import byte_list, parse_json_object
 from ..devices import p0
 from ..errors import ApiError
@@ -111,9 +111,7 @@ class GizwitsProtocol:
     def attach(self, cloud: Cloud) -> None:
         """The cloud's state was (re)built: follow its new feed and bindings, end every session."""
         self.pusher.attach(cloud)
-        for session in self.sessions.served_by(self):
-            self._logout(session)
-        self.sessions.close_all(RESTART_CLOSE, protocol=self)
+        self.sessions.restart(self, self._logout)
 
     # -- the session registry's calls ------------------------------------------------------------
     def opened(self, session: Session) -> None:
