@@ -347,7 +347,7 @@ def test_nothing_is_pushed_to_sessions_of_other_accounts(emu: Emulator) -> None:
 
 # -- hostile frames -------------------------------------------------------------------------------------
 HOSTILE = [
-    "{", "[1, 2]", "null", '"text"', "12", "[" * 5000 + "]" * 5000, '{"action": 5}', '{"action": ""}',
+    "{", "pong", "PING!", "[1, 2]", "null", '"text"', "12", "[" * 5000 + "]" * 5000, '{"action": 5}', '{"action": ""}',
     '{"no": "action"}', '{"action": "sysmsg"}', '{"action": "upgrade", "params": {}}', '{"action": "date"}',
     '{"action": "update"}', '{"action": "update", "deviceid": 7, "params": {}, "sequence": "1"}',
     '{"action": "update", "deviceid": "1000a0b001", "params": [], "sequence": "1"}',

@@ -124,8 +124,8 @@ class EwelinkProtocol:
 
     def received(self, session: Session, data: str | bytes) -> Inbound:
         text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
-        if text == messages.PONG or text.strip() == "ping":
-            return self._ping(session, text)
+        if text.strip() == "ping":
+            return self._ping(session)
         raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
         try:
             frame = bodies.parse_json_object(raw, required=True)
@@ -164,9 +164,7 @@ class EwelinkProtocol:
                                                          deviceid=inbound.topic))
         return inbound
 
-    def _ping(self, session: Session, text: str) -> Inbound:
-        if text.strip() != "ping":
-            return Inbound(text, understood=False, note="pong is the server's answer, not an app's frame")
+    def _ping(self, session: Session) -> Inbound:
         self.sessions.heartbeat(session)
         self.sessions.send(session, messages.pong())
         return Inbound("ping", "ping")
