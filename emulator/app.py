@@ -4,7 +4,8 @@ The application assembles the world: the Gizwits cloud and the eWeLink cloud are
 one :class:`~emulator.core.world.World` (one clock, event queue, change feed, simulation,
 fault rules and journal). Each cloud brings its routes (their paths do not collide: Gizwits
 ``/app/...``, ``/status``, ``/openapi.json``; eWeLink ``/v2/...``, ``/dispatch/app``), its
-exception rendering and its HTTP surface for the control plane.
+exception rendering and its HTTP surface for the control plane, and its WebSocket (Gizwits
+``/ws/app/v1``, eWeLink ``/api/ws``) on the world's one session registry.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .ewelink.api.docs import OPENAPI_PATH
 from .ewelink.api.surface import EwelinkSurface
 from .ewelink.cloud.cloud import EwelinkCloud
 from .ewelink.errors import EwelinkError
+from .ewelink.ws import protocol_for as ewelink_protocol_for
+from .ewelink.ws import routes as ewelink_websocket_routes
 from .gizwits.api import routes as gizwits_routes
 from .gizwits.api.surface import GizwitsSurface
 from .gizwits.cloud.cloud import Cloud
@@ -84,7 +87,7 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     world = cloud.world
     ewelink = world.part(EwelinkCloud.name) or EwelinkCloud(world)
     app = Starlette(
-        routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes()],
+        routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes(), *ewelink_websocket_routes()],
         exception_handlers={ApiError: _api_error, EwelinkError: _ewelink_error, HTTPException: _http_error,
                             Exception: _unexpected},
     )
@@ -96,7 +99,8 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     app.state.config = config
     #: The other documents the /docs page offers beside the Gizwits one.
     app.state.documents = [("eWeLink API v2", OPENAPI_PATH)]
-    protocol_for(cloud)  # pushes follow the cloud's changes from now on
+    protocol_for(cloud)  # pushes follow the clouds' changes from now on
+    ewelink_protocol_for(ewelink)
     install_control_plane(app, config)
     app.add_middleware(CommitBeforeAnswer)  # outermost: added last
     return app

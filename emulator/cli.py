@@ -28,6 +28,7 @@ from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
 from .core.durable import StateFileError
 from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
 from .dropin.listeners import ListenError
+from .ewelink.regions import WS_PATH as EWELINK_WS_PATH
 from .gizwits.cloud.cloud import Cloud
 from .gizwits.cloud.scenario import ScenarioError, scenario_document
 from .gizwits.hosts import WEBSOCKET_PATH
@@ -166,7 +167,8 @@ def ewelink_banner(cloud: Cloud, base_url: str) -> list[str]:
     ewelink = cloud.world.part("ewelink")
     if ewelink is None or not (list(ewelink.apps) or list(ewelink.accounts)):
         return []
-    lines = [f"eWeLink (CoolKit API v2) on the same server: {base_url}/v2/...  (document: {base_url}/v2/openapi.json)"]
+    lines = [f"eWeLink (CoolKit API v2) on the same server: {base_url}/v2/...  (document: {base_url}/v2/openapi.json)",
+             f"  WebSocket        {local_url(base_url).replace('http', 'ws', 1)}{EWELINK_WS_PATH}"]
     for app in ewelink.apps:
         lenient = "   (lenient: signatures not checked)" if app.lenient else ""
         lines.append(f"  app id           {app.appid}   app secret {app.secret}{lenient}")

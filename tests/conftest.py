@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,9 @@ from emulator.app import create_app
 from emulator.config import HEATZY_APP_ID, EmulatorConfig
 from emulator.core.clock import Clock
 from emulator.gizwits.cloud.cloud import Cloud
+
+if TYPE_CHECKING:
+    from emulator.testing import Emulator
 
 #: ``pytester`` runs the pytest plugin's own tests in a fresh pytest session.
 pytest_plugins = ("pytester",)
@@ -137,3 +140,21 @@ def assert_error(response: Any, code: int, status: int) -> dict[str, Any]:
     assert set(body) == {"error_message", "error_code", "detail_message"}, body
     assert body["error_code"] == code, body
     return body
+
+
+@pytest.fixture(scope="module", params=["uvicorn", "hypercorn"])
+def live(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """A live emulator on each server (uvicorn, hypercorn), one per module that asks (the live
+    WebSocket tests of both clouds); a module's own ``emu`` fixture hides the one below."""
+    from emulator.testing import Emulator  # here, not at import: the plugin's modules load as pytest loads them
+
+    with Emulator.serve(server=request.param) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(live: Emulator) -> Iterator[Emulator]:
+    """The live emulator of the module's server, reset, with the clouds' hosts redirected to it."""
+    live.reset()
+    with live.redirect():
+        yield live

@@ -54,9 +54,22 @@ class TLSFront:
         self._ready.set()
         self._loop.run_forever()
         server.close()
+        # Relays still open end here, their sockets closed, and so does the loop (nothing left for
+        # the garbage collector to find unclosed).
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            self._loop.run_until_complete(asyncio.wait(pending))
+        self._loop.run_until_complete(server.wait_closed())
+        self._loop.close()
 
     async def _relay(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
-        server_in, server_out = await asyncio.open_connection("127.0.0.1", self.target_port)
+        try:
+            server_in, server_out = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except BaseException:
+            client_out.close()
+            raise
 
         async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
             with contextlib.suppress(ConnectionError, ssl.SSLError):
@@ -66,4 +79,9 @@ class TLSFront:
             with contextlib.suppress(Exception):
                 sink.close()
 
-        await asyncio.gather(pipe(client_in, server_out), pipe(server_in, client_out))
+        try:
+            await asyncio.gather(pipe(client_in, server_out), pipe(server_in, client_out))
+        finally:
+            for writer in (server_out, client_out):
+                writer.close()
+

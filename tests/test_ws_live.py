@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,19 +18,6 @@ from emulator.gizwits.cloud.accounts import Account
 from emulator.testing import Emulator
 
 TIMEOUT = 5.0
-
-
-@pytest.fixture(scope="module", params=["uvicorn", "hypercorn"])
-def live(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    with Emulator.serve(server=request.param) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(live: Emulator) -> Iterator[Emulator]:
-    live.reset()
-    with live.redirect():
-        yield live
 
 
 def login(account: Account, **options: Any) -> str:

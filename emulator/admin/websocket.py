@@ -1,6 +1,8 @@
 """What the test control plane does to live WebSocket sessions, whoever asks (admin API or
 Python handle): list them, close one or all, end their login (1009), stop their heartbeat
-(1011), make a device silent, delay pushes, read the frame journal.
+(1011), make a device silent, delay pushes, read the frame journal. Listing, closing,
+silence, delays and the journal cover both clouds' sessions (``/ws/app/v1`` and eWeLink's
+``/api/ws``); 1009 and 1011 are Gizwits codes, sent to Gizwits sessions only.
 
 Every operation validates first and raises a 9xxx :class:`~emulator.gizwits.errors.ApiError`
 (9015 bad input, 9999 no such session). Nothing here knows about HTTP.
@@ -32,11 +34,19 @@ def _targets(cloud: Cloud, session: str | None) -> list[Session]:
     return [found]
 
 
-def sessions(cloud: Cloud) -> list[dict[str, Any]]:
-    """Live sessions, oldest first: user, options, subscriptions, last heartbeat."""
-    protocol = protocol_for(cloud)
+def _require_device(cloud: Cloud, did: str) -> None:
+    """A device of either cloud (9014 when neither has it)."""
     with cloud.lock:
-        return [protocol.describe(s) for s in cloud.sessions if not s.closed]
+        if cloud.world.devices.owner(did) != "ewelink":
+            cloud.devices.require(did)
+
+
+def sessions(cloud: Cloud) -> list[dict[str, Any]]:
+    """Live sessions of both clouds, oldest first: user, options, subscriptions, last heartbeat
+    (each described by the protocol serving it; ``cloud`` says which)."""
+    protocol_for(cloud)
+    with cloud.lock:
+        return [s.protocol.describe(s) for s in cloud.sessions if not s.closed and s.protocol is not None]
 
 
 def close(cloud: Cloud, session: str | None = None, code: int = 1000) -> list[str]:
@@ -55,7 +65,9 @@ def error(cloud: Cloud, code: int, session: str | None = None) -> list[str]:
     if code not in SESSION_ERRORS or isinstance(code, bool):
         raise form_invalid(f"code must be one of {list(SESSION_ERRORS)}")
     protocol = protocol_for(cloud)
-    targets = _targets(cloud, session)
+    targets = [t for t in _targets(cloud, session) if t.protocol is protocol]
+    if session is not None and not targets:
+        raise form_invalid(f"{session} is not a /ws/app/v1 session: 1009 and 1011 are Gizwits codes")
     for target in targets:
         if code == errors.SESSION_CLOSED:
             protocol.end_session(target)
@@ -68,8 +80,7 @@ def silence(cloud: Cloud, did: str, silent: bool = True) -> None:
     """Reads and writes to ``did`` over the WebSocket get no answer (and writes are lost)."""
     if not isinstance(did, str) or not isinstance(silent, bool):
         raise form_invalid("silent takes a did (a string) and silent (true/false)")
-    with cloud.lock:
-        cloud.devices.require(did)
+    _require_device(cloud, did)
     cloud.sessions.faults.silence(did, silent)
 
 
@@ -78,8 +89,7 @@ def delay(cloud: Cloud, seconds: Any, did: str | None = None, session: str | Non
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 600:
         raise form_invalid("delay must be 0..600 seconds")
     if did is not None:
-        with cloud.lock:
-            cloud.devices.require(did)
+        _require_device(cloud, did)
     if session is not None:
         _targets(cloud, session)
     added = cloud.sessions.faults.delay(float(seconds), topic=did, session=session)

@@ -19,7 +19,9 @@ What any push channel needs and no cloud owns:
   pushes).
 
 The protocol (frames, login, what a heartbeat is) is the cloud's: it implements
-:class:`SessionProtocol` and builds :class:`Outgoing` frames.
+:class:`SessionProtocol` and builds :class:`Outgoing` frames. One registry serves every
+cloud's protocol (each session knows the protocol serving it, :attr:`Session.protocol`);
+owners are whatever keys the protocols choose, so a cloud prefixes its own.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ import fnmatch
 import itertools
 import logging
 import threading
+import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -198,6 +201,8 @@ class Session:
     loop: asyncio.AbstractEventLoop
     client: str
     connected_at: float
+    #: The protocol serving it: one registry holds the sessions of every cloud's protocol.
+    protocol: Any = None
     state: Any = None
     owner: str | None = None
     topics: dict[str, None] = field(default_factory=dict)
@@ -306,6 +311,11 @@ class SessionRegistry:
     def get(self, session_id: str) -> Session | None:
         return self._sessions.get(session_id)
 
+    def served_by(self, protocol: SessionProtocol) -> list[Session]:
+        """The live sessions of one protocol (one registry serves every cloud's)."""
+        with self._lock:
+            return [s for s in self._sessions.values() if s.protocol is protocol]
+
     def subscribers(self, topic: str) -> tuple[Session, ...]:
         with self._lock:
             found = self._by_topic.get(topic)
@@ -401,10 +411,18 @@ class SessionRegistry:
         """Close the socket once the frames handed in before are written."""
         self.send(session, Outgoing("", None, close=code))
 
-    def close_all(self, code: int = 1000) -> int:
-        sessions = list(self)
+    def close_all(self, code: int = 1000, *, protocol: SessionProtocol | None = None) -> int:
+        """Close every session (of ``protocol`` only, when given)."""
+        sessions = list(self) if protocol is None else self.served_by(protocol)
         self.deliver((s, Outgoing("", None, close=code)) for s in sessions)
         return len(sessions)
+
+    def restart(self, protocol: SessionProtocol, forget: Callable[[Session], None]) -> None:
+        """The state behind ``protocol``'s sessions was replaced (a reset, a restore): ``forget``
+        each session's login, then close them all with 1012."""
+        for session in self.served_by(protocol):
+            forget(session)
+        self.close_all(RESTART_CLOSE, protocol=protocol)
 
     def _enqueue(self, session: Session, out: Outgoing) -> None:
         """On the session's loop."""
@@ -493,7 +511,7 @@ class SessionRegistry:
         client = websocket.client
         with self._lock:
             session = Session(f"s{next(self._ids)}", websocket, loop,
-                              f"{client.host}:{client.port}" if client else "", self.now())
+                              f"{client.host}:{client.port}" if client else "", self.now(), protocol)
             self._sessions[session.id] = session
             courier = self._couriers.get(loop)
             if courier is None:
@@ -558,3 +576,29 @@ class SessionRegistry:
         """Forget faults and journaled frames (live sessions stay)."""
         self.faults.clear()
         self.frames.clear()
+
+
+class AttachedProtocol(SessionProtocol, Protocol):
+    """A protocol that follows its cloud's state: :meth:`attach` after every reset or restore."""
+
+    def attach(self, cloud: Any) -> None: ...
+
+
+P = TypeVar("P", bound=AttachedProtocol)
+
+
+class ProtocolSlot(Generic[P]):
+    """One protocol object per cloud, made on first use and wired to the cloud's state
+    (``cloud.on_state_replaced(protocol.attach)``); ``cloud`` has a ``lock``."""
+
+    def __init__(self, make: Callable[[Any], P]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[Any, P] = weakref.WeakKeyDictionary()
+
+    def __call__(self, cloud: Any) -> P:
+        with cloud.lock:
+            protocol = self._made.get(cloud)
+            if protocol is None:
+                protocol = self._made[cloud] = self._make(cloud)
+                cloud.on_state_replaced(protocol.attach)
+            return protocol

@@ -44,7 +44,9 @@ from ..core.outbox import Message
 from ..core.sessions import FrameRecord
 from ..ewelink.cloud.accounts import EwelinkAccount
 from ..ewelink.cloud.cloud import EwelinkCloud
-from ..ewelink.regions import API_HOSTS
+from ..ewelink.regions import API_HOSTS, WS_HOSTS
+from ..ewelink.regions import WS_PATH as EWELINK_WS_PATH
+from ..ewelink.regions import WS_PORT as EWELINK_WS_PORT
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
@@ -253,10 +255,28 @@ class EwelinkHandle:
             return httpx.AsyncClient(base_url=self._emulator.url, headers=headers, **options)
         return httpx.AsyncClient(transport=self._emulator.transport(), base_url=f"https://{host}", **options)
 
+    @contextlib.asynccontextmanager
+    async def websocket(self, region: str | None = None, **options: Any) -> AsyncIterator[AsyncWebSocketSession]:
+        """A WebSocket on ``/api/ws`` (an ``httpx_ws`` session): to the live server's plain listener
+        when started, in-process otherwise; with ``region``, on that region's WebSocket domain
+        (its ``Host``: the handshake then checks the account lives there)."""
+        host = WS_HOSTS[region] if region is not None else None
+        if self._emulator.url:
+            if host is not None:
+                options["headers"] = {"Host": f"{host}:{EWELINK_WS_PORT}", **options.get("headers", {})}
+            async with aconnect_ws(f"{self._emulator.url.replace('http', 'ws', 1)}{EWELINK_WS_PATH}",
+                                   **options) as ws:
+                yield ws
+            return
+        url = f"http://{host or 'localhost'}:{EWELINK_WS_PORT}{EWELINK_WS_PATH}"
+        async with httpx.AsyncClient(transport=self._emulator.transport()) as client, \
+                aconnect_ws(url, client, **options) as ws:
+            yield ws
+
 
 class SessionsHandle:
-    """Live WebSocket sessions (``/ws/app/v1``) and their faults; ``session`` is an id (``"s1"``),
-    None for every session."""
+    """Live WebSocket sessions of both clouds (``/ws/app/v1``, ``/api/ws``) and their faults;
+    ``session`` is an id (``"s1"``), None for every session (1009/1011: Gizwits sessions only)."""
 
     def __init__(self, cloud: Cloud) -> None:
         self._cloud = cloud

@@ -73,7 +73,10 @@ ROUTES = [
 ]
 
 _SESSION = {"type": "object", "properties": {
-    "id": {"type": "string"}, "client": {"type": "string"}, "connected_at": {"type": "number"},
+    "id": {"type": "string"}, "cloud": {"enum": ["gizwits", "ewelink"]}, "client": {"type": "string"},
+    "connected_at": {"type": "number"},
+    "apikey": {"type": ["string", "null"], "description": "eWeLink: the account of userOnline"},
+    "hb_interval": {"type": "integer", "description": "eWeLink: the hbInterval userOnline answers"},
     "logged_in": {"type": "boolean"}, "uid": {"type": ["string", "null"]}, "appid": {"type": ["string", "null"]},
     "p0_type": {"enum": ["attrs_v4", "custom", None]}, "auto_subscribe": {"type": ["boolean", "null"]},
     "heartbeat_interval": {"type": ["integer", "null"], "description": "what the client declared"},
@@ -90,7 +93,7 @@ _FAULTS = {"type": "object", "properties": {
         "session": {"type": ["string", "null"]}}}}}}
 
 SPEC: dict[str, dict[str, Any]] = {
-    "/ws/sessions": {"get": operation("Live WebSocket sessions (/ws/app/v1)", responses={
+    "/ws/sessions": {"get": operation("Live WebSocket sessions of both clouds (/ws/app/v1, /api/ws)", responses={
         "200": json_body("Sessions, oldest first", {"type": "array", "items": _SESSION})})},
     "/ws/sessions/close": {"post": operation(
         "Close one WebSocket session, or every one",
@@ -100,7 +103,8 @@ SPEC: dict[str, dict[str, Any]] = {
         responses={"200": json_body("Ids closed", {"type": "object", "properties": {"closed": _IDS}}),
                    "400": error(), "404": error()})},
     "/ws/sessions/error": {"post": operation(
-        "Send 1009 or 1011 to one session, or every one",
+        "Send 1009 or 1011 to one Gizwits session, or every one",
+        "Gizwits sessions only (naming an eWeLink session is 9015). "
         "1009 \"M2M socket has closed, please login again!\": the session is logged out, the socket stays "
         "open for a new login_req. 1011 \"No heartbeat!\": then the socket is closed.",
         request=body({"type": "object", "required": ["code"], "properties": {
@@ -111,7 +115,8 @@ SPEC: dict[str, dict[str, Any]] = {
         "get": operation("Session faults in force", responses={"200": json_body("Faults", _FAULTS)}),
         "post": operation(
             "Make a device silent, or delay pushes",
-            "{\"silent\": did}: c2s_read/c2s_write/c2s_raw to it get no answer and writes are lost "
+            "{\"silent\": did}: c2s_read/c2s_write/c2s_raw to it get no answer and writes are lost; an "
+            "eWeLink update to it answers 504 "
             "(\"on\": false ends it). {\"delay\": seconds, \"did\"?, \"session\"?}: pushes wait that long "
             "(real time) before they are written; frames behind them wait too.",
             request=body({"type": "object", "properties": {

@@ -16,6 +16,7 @@ owner and the accounts the device is shared with), for pushes.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ...core.faults import RequestInfo, identities
@@ -46,7 +47,15 @@ class EwelinkCloud:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self._replaced: list[Callable[[EwelinkCloud], None]] = []
         world.attach(self)
+
+    def on_state_replaced(self, hook: Callable[[EwelinkCloud], None]) -> None:
+        """Call ``hook(cloud)`` now and after every reset and restore: live wiring that is not state
+        (the WebSocket's pushes) attaches itself to the new feed there. Once per hook."""
+        if hook not in self._replaced:
+            self._replaced.append(hook)
+            hook(self)
 
     @property
     def lock(self) -> threading.RLock:
@@ -94,7 +103,9 @@ class EwelinkCloud:
         return code in ERRORS
 
     def state_replaced(self) -> None:
-        """Nothing live to re-attach yet (the eWeLink WebSocket will subscribe here)."""
+        """The world replaced the state (a reset, a restore): the hooks attach to the new pieces."""
+        for hook in self._replaced:
+            hook(self)
 
     def _logs_operations(self, deviceid: str) -> bool:
         thing = self.things.get(deviceid)

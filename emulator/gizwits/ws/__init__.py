@@ -9,26 +9,16 @@ every listener of that cloud.
 
 from __future__ import annotations
 
-import weakref
-
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
+from ...core.sessions import ProtocolSlot
 from ..cloud.cloud import Cloud
 from ..hosts import WEBSOCKET_PATH
 from .protocol import GizwitsProtocol
 
-_PROTOCOLS: weakref.WeakKeyDictionary[Cloud, GizwitsProtocol] = weakref.WeakKeyDictionary()
-
-
-def protocol_for(cloud: Cloud) -> GizwitsProtocol:
-    """The cloud's one protocol object, made (and wired to the cloud's feed) on first use."""
-    with cloud.lock:
-        protocol = _PROTOCOLS.get(cloud)
-        if protocol is None:
-            protocol = _PROTOCOLS[cloud] = GizwitsProtocol(cloud)
-            cloud.on_state_replaced(protocol.attach)
-        return protocol
+#: ``protocol_for(cloud)``: the cloud's one protocol object, made (and wired to the feed) on first use.
+protocol_for: ProtocolSlot[GizwitsProtocol] = ProtocolSlot(GizwitsProtocol)
 
 
 async def app_websocket(websocket: WebSocket) -> None:

@@ -111,9 +111,7 @@ class GizwitsProtocol:
     def attach(self, cloud: Cloud) -> None:
         """The cloud's state was (re)built: follow its new feed and bindings, end every session."""
         self.pusher.attach(cloud)
-        for session in self.sessions:
-            self._logout(session)
-        self.sessions.close_all(1012)
+        self.sessions.restart(self, self._logout)
 
     # -- the session registry's calls ------------------------------------------------------------
     def opened(self, session: Session) -> None:
@@ -354,7 +352,7 @@ class GizwitsProtocol:
         login = state.login
         remaining = session.deadline - session.loop.time() if not session.closed else 0.0
         return {
-            "id": session.id, "client": session.client, "connected_at": session.connected_at,
+            "id": session.id, "cloud": "gizwits", "client": session.client, "connected_at": session.connected_at,
             "logged_in": login is not None, "uid": login.uid if login else None,
             "appid": login.appid if login else None, "p0_type": login.p0_type if login else None,
             "auto_subscribe": login.auto_subscribe if login else None,
