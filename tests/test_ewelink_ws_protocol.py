@@ -266,6 +266,57 @@ def test_query_answers_the_params_asked_or_all_of_them(emu: Emulator) -> None:
     assert with_unknown["params"] == {"switch": "off"}
 
 
+def _days_of(data: str) -> list[float]:
+    """``hundredDaysKwhData`` read as the clients read it: per six characters, the whole kWh in
+    hexadecimal, then the 4th and 6th characters as the hundredths."""
+    return [round(int(data[i:i + 2], 16) + int(data[i + 3] + data[i + 5]) * 0.01, 2) for i in range(0, len(data), 6)]
+
+
+def test_a_pow_answers_hundred_days_kwh_with_the_energy_its_load_drew_day_by_day(emu: Emulator) -> None:
+    account = emu.ewelink.account(POWR2)
+    meter = account.deviceid(POWR2)
+    emu.clock.freeze("2025-01-06T08:00:00Z")
+    emu.device(meter).press(switch="on")  # 60 W (the default load) from 08:00
+    emu.clock.advance(hours=16)  # midnight: 0.96 kWh on the 6th
+    emu.clock.advance(hours=2)
+    emu.device(meter).press(switch="off")  # 0.12 kWh on the 7th
+    emu.clock.advance(hours=5)  # nothing drawn while off
+
+    async def flow(ws: WS) -> list[Any]:
+        await online(ws, account)
+        await ws.send_json(update(meter, {"hundredDaysKwh": "get"}, "55"))
+        answers = [await answer_on(ws)]
+        await ws.send_json(update(meter, {"hundredDaysKwh": "give"}, "56"))
+        answers.append(await answer_on(ws))
+        await nothing(ws)  # a question changes nothing: no push
+        return answers
+
+    asked, refused = run(emu, flow)
+    assert asked["error"] == 0 and asked["sequence"] == "55"
+    data = asked["config"]["hundredDaysKwhData"]
+    assert len(data) == 600 and set(data) <= set("0123456789abcdef")
+    assert _days_of(data) == [0.12, 0.96] + [0.0] * 98  # today first
+    assert refused["error"] == 400
+    assert "hundredDaysKwh" not in emu.device(meter).attrs
+
+
+def test_a_day_over_255_kwh_is_capped_where_the_format_ends(emu: Emulator) -> None:
+    account = emu.ewelink.account(POWR2)
+    meter = account.deviceid(POWR2)
+    emu.clock.freeze("2025-01-06T00:00:00Z")
+    emu.device(meter).environment(load=12_000)
+    emu.device(meter).press(switch="on")
+    emu.clock.advance(hours=23)  # 276 kWh
+
+    async def flow(ws: WS) -> Any:
+        await online(ws, account)
+        await ws.send_json(update(meter, {"hundredDaysKwh": "get"}))
+        return await answer_on(ws)
+
+    data = run(emu, flow)["config"]["hundredDaysKwhData"]
+    assert data[:6] == "ff0909" and _days_of(data)[0] == 255.99
+
+
 # -- pushes -------------------------------------------------------------------------------------------
 def test_every_path_a_device_changes_by_is_pushed(emu: Emulator) -> None:
     """HTTP status set, a control-plane press, a timer firing and readings on the clock."""

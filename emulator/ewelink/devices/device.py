@@ -156,6 +156,6 @@ class EwelinkFamily(Family):
             device.sim.pop("inching", None)
 
     def shift(self, device: Device, seconds: float) -> None:
-        for key in ("inching", "timers_seen", "ui_until", "anchor_at", "battery_at"):
+        for key in ("inching", "timers_seen", "ui_until", "anchor_at", "battery_at", "energy_at"):
             if device.sim.get(key) is not None:
                 device.sim[key] += seconds

@@ -50,9 +50,14 @@ def refused(code: int, reason: str, sequence: str | int | None, *, action: str |
     return frame(_sequenced(body, sequence), action or "error", topic=deviceid if isinstance(deviceid, str) else None)
 
 
-def update_ack(apikey: str, deviceid: str, sequence: str | int | None) -> Outgoing:
-    return frame(_sequenced({"error": 0, "apikey": apikey, "deviceid": deviceid}, sequence), "update",
-                 topic=deviceid)
+def update_ack(apikey: str, deviceid: str, sequence: str | int | None,
+               config: Mapping[str, Any] | None = None) -> Outgoing:
+    """The answer to an app's ``update``; ``config`` what the device answered a question with (a POW's
+    ``hundredDaysKwhData``)."""
+    answer: dict[str, Any] = {"error": 0, "apikey": apikey, "deviceid": deviceid}
+    if config:
+        answer["config"] = dict(config)
+    return frame(_sequenced(answer, sequence), "update", topic=deviceid)
 
 
 def query_answer(apikey: str, deviceid: str, params: Mapping[str, Any], sequence: str | int | None) -> Outgoing:

@@ -265,7 +265,11 @@ class EwelinkProtocol:
             raise Refused(error.code, error.msg, deviceid=deviceid) from None
         finally:
             self.pusher.origin = None
-        self.sessions.send(session, messages.update_ack(account.apikey, deviceid, sequence))
+        config = {}
+        if "hundredDaysKwh" in params:  # checked by the family: only a POW takes it
+            device = self.cloud.device(deviceid)
+            config["hundredDaysKwhData"] = device.family.hundred_days_kwh(device, now)
+        self.sessions.send(session, messages.update_ack(account.apikey, deviceid, sequence, config))
         return None
 
     def query(self, session: Session, frame: dict[str, Any], now: float) -> str | None:
