@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import request_log
@@ -30,6 +30,7 @@ from ..core.faults import FaultRule, RequestInfo
 from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
 from ..core.world import World
 from ..gizwits.errors import error_body
+from ..responses import JSONResponse
 from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
