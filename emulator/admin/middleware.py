@@ -72,6 +72,7 @@ class Surface(Protocol):
 
 #: Response header marking an answer of "no such route" (the journal's ``emulated`` false).
 NOT_EMULATED_HEADER = "x-emulator-not-emulated"
+_NOT_EMULATED_NAME = NOT_EMULATED_HEADER.encode()
 
 
 def surface_for(app: Any, path: str) -> Surface:
@@ -253,7 +254,7 @@ class _Answer:
         kind = message["type"]
         if kind == "http.response.start":
             self.status = message["status"]
-            self._not_emulated = any(name.lower() == NOT_EMULATED_HEADER.encode() for name, _ in message["headers"])
+            self._not_emulated = any(name.lower() == _NOT_EMULATED_NAME for name, _ in message["headers"])
             self._held = message  # goes out with the first body message
             return
         if kind == "http.response.body" and self.status is not None and (
