@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import request_log
 from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
-from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
+from ..core.journal import NOT_EMULATED, body_text, recorded_headers
 from ..core.world import World
 from ..gizwits.errors import error_body
 from ..responses import JSONResponse
@@ -152,12 +152,12 @@ class ControlPlaneMiddleware:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
-            recorded_headers, headers_cut = kept_headers(redact(headers))
+            kept, headers_cut = recorded_headers(headers)
             text, body_cut = body_text(body, complete)
             with world.lock:
                 entry = world.journal.record(
                     at=world.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
+                    query=scope.get("query_string", b"").decode("latin-1"), headers=kept,
                     headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
                     status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
