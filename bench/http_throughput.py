@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -90,6 +91,7 @@ def serve(kind: str, server: str, info_path: str) -> None:
     sock = bind_socket("127.0.0.1", 0)
     info["port"] = sock.getsockname()[1]
     Path(info_path).write_text(json.dumps(info))
+    gc.freeze()  # as ``gizwits-emulator serve`` does before serving
     asyncio.run(runner(server)(app, sock, log_level="warning"))
 
 
