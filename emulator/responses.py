@@ -6,7 +6,9 @@ Its output is the one clients have seen so far: keys in insertion order, no spac
 text as UTF-8 (not ``\\u`` escapes). One difference stays: a float below 1e-4 is spelled
 ``0.00001`` instead of ``1e-05`` (the same number). Whatever orjson refuses or would render
 differently (non-string keys, integers beyond 64 bits, dataclasses, dates, lone surrogates) goes
-to the standard library, which renders it as before or raises as before.
+to the standard library, which renders it as before or raises as before. NaN and infinities, which
+the standard library refused, become ``null`` (the emulator holds none: bodies with them are refused
+on the way in, :mod:`emulator.core.jsontext`).
 """
 
 from __future__ import annotations
