@@ -15,7 +15,7 @@ import logging
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from .admin import install as install_control_plane
@@ -35,6 +35,8 @@ from .gizwits.cloud.cloud import Cloud
 from .gizwits.errors import ApiError, error_body
 from .gizwits.ws import protocol_for
 from .gizwits.ws import routes as websocket_routes
+from .responses import JSONResponse
+from .routing import IndexedRouter
 
 log = logging.getLogger("emulator")
 
@@ -87,10 +89,12 @@ def create_app(config: EmulatorConfig | None = None, cloud: Cloud | None = None)
     world = cloud.world
     ewelink = world.part(EwelinkCloud.name) or EwelinkCloud(world)
     app = Starlette(
-        routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes(), *ewelink_websocket_routes()],
         exception_handlers={ApiError: _api_error, EwelinkError: _ewelink_error, HTTPException: _http_error,
                             Exception: _unexpected},
     )
+    # Tries only the routes a path can match (a third of a request's time went to trying the others).
+    app.router = IndexedRouter(routes=[*ewelink_routes(), *gizwits_routes(), *websocket_routes(),
+                                       *ewelink_websocket_routes()])
     app.state.world = world
     app.state.cloud = cloud
     app.state.ewelink = ewelink

@@ -17,7 +17,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .core.durable import StateWriteError
+from .core.durable import NoDurableState, StateWriteError
 from .gizwits.errors import error_body
 
 log = logging.getLogger("emulator")
@@ -32,6 +32,12 @@ class CommitBeforeAnswer:
             await self.app(scope, receive, send)
             return
         durable = scope["app"].state.world.durable
+        if isinstance(durable, NoDurableState):
+            # In memory there is nothing to commit: the answer goes out as it is (saves a wrapper
+            # around every message of every request). The durable state is looked up per request,
+            # so a state file attached later is committed to from its first answer on.
+            await self.app(scope, receive, send)
+            return
         refused = False
 
         async def committed(message: Message) -> None:

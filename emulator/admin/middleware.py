@@ -21,15 +21,16 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import request_log
 from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
-from ..core.journal import NOT_EMULATED, body_text, kept_headers, redact
+from ..core.journal import NOT_EMULATED, body_text, recorded_headers
 from ..core.world import World
 from ..gizwits.errors import error_body
+from ..responses import JSONResponse
 from .access import ADMIN_PREFIX, TOKEN_HEADER, needs_token, token_accepted
 
 #: Response bodies read to find a 9xxx ``error_code`` (error bodies are small).
@@ -71,6 +72,7 @@ class Surface(Protocol):
 
 #: Response header marking an answer of "no such route" (the journal's ``emulated`` false).
 NOT_EMULATED_HEADER = "x-emulator-not-emulated"
+_NOT_EMULATED_NAME = NOT_EMULATED_HEADER.encode()
 
 
 def surface_for(app: Any, path: str) -> Surface:
@@ -150,12 +152,12 @@ class ControlPlaneMiddleware:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
-            recorded_headers, headers_cut = kept_headers(redact(headers))
+            kept, headers_cut = recorded_headers(headers)
             text, body_cut = body_text(body, complete)
             with world.lock:
                 entry = world.journal.record(
                     at=world.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=recorded_headers,
+                    query=scope.get("query_string", b"").decode("latin-1"), headers=kept,
                     headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
                     status=answer.status, error_code=answer.error_code(),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
@@ -252,7 +254,7 @@ class _Answer:
         kind = message["type"]
         if kind == "http.response.start":
             self.status = message["status"]
-            self._not_emulated = any(name.lower() == NOT_EMULATED_HEADER.encode() for name, _ in message["headers"])
+            self._not_emulated = any(name.lower() == _NOT_EMULATED_NAME for name, _ in message["headers"])
             self._held = message  # goes out with the first body message
             return
         if kind == "http.response.body" and self.status is not None and (

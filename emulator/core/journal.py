@@ -43,15 +43,17 @@ REDACTED = "<redacted>"
 NOT_EMULATED = 9999
 
 
-def redact(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: REDACTED if name.lower() in SECRET_HEADERS else value for name, value in headers.items()}
-
-
-def kept_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], bool]:
-    """At most :data:`HEADERS_KEPT` headers, values cut at :data:`HEADER_CHARS`; and whether any was cut."""
-    kept = {name[:HEADER_CHARS]: value[:HEADER_CHARS] for name, value in list(headers.items())[:HEADERS_KEPT]}
-    cut = len(headers) > HEADERS_KEPT or any(len(n) > HEADER_CHARS or len(v) > HEADER_CHARS
-                                              for n, v in headers.items())
+def recorded_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """What an entry keeps of the headers: secrets redacted, at most :data:`HEADERS_KEPT` headers,
+    names and values cut at :data:`HEADER_CHARS`; and whether any was left out or cut. One pass
+    over the headers: it runs on every request."""
+    kept: dict[str, str] = {}
+    cut = len(headers) > HEADERS_KEPT
+    for position, (name, value) in enumerate(headers.items()):
+        if len(name) > HEADER_CHARS or len(value) > HEADER_CHARS:
+            cut = True
+        if position < HEADERS_KEPT:
+            kept[name[:HEADER_CHARS]] = REDACTED if name.lower() in SECRET_HEADERS else value[:HEADER_CHARS]
     return kept, cut
 
 
@@ -72,7 +74,7 @@ class Entry:
     path: str
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
-    #: True when headers were left out or cut (see :func:`kept_headers`).
+    #: True when headers were left out or cut (see :func:`recorded_headers`).
     headers_truncated: bool = False
     #: The request body as text (its first :data:`BODY_CHARS` characters); None when empty.
     body_text: str | None = None

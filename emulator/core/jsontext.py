@@ -48,10 +48,16 @@ def depth(value: Any) -> int:
     return deepest
 
 
+#: One decoder for every body: ``json.loads`` with these hooks would build a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
+
+
 def loads(text: str) -> Any:
     """The JSON value of ``text``; :class:`NotJson` saying what is wrong otherwise."""
     try:
-        value = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise NotJson("nested too deeply") from None
     except NotJson:
@@ -60,8 +66,13 @@ def loads(text: str) -> Any:
         raise NotJson(f"not valid JSON: {error}") from None
     if depth(value) > MAX_DEPTH:
         raise NotJson(f"nested more than {MAX_DEPTH} deep")
+    # A lone surrogate comes from the text itself or from a \\u escape in it. Rendering the value
+    # again finds it whatever its origin, but costs as much as the parse: only done when the text
+    # has an escape (encoding the text itself, a fast check, finds the other origin).
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        text.encode("utf-8")
+        if "\\u" in text:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise NotJson("contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)") from None
     return value

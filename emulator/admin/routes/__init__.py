@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ...dashboard import routes as dashboard
+from ...responses import JSONResponse
 from . import cards, clock, docs, events, ewelink, faults, observe, sessions, state, world
 from .spec import build_admin_document, operation
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ...responses import JSONResponse
 from ..regions import WS_HOSTS, WS_PORT, region_of_host
 from .http import Call, endpoint
 from .openapi import INTEGER, STRING, obj, operation

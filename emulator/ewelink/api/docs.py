@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ...responses import JSONResponse
 from .openapi import OBJECT, operation
 
 OPENAPI_PATH = "/v2/openapi.json"

@@ -32,9 +32,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ...core import bodies
+from ...responses import JSONResponse
 from ..cloud.apps import App
 from ..cloud.cloud import EwelinkCloud
 from ..cloud.users import Account, Token

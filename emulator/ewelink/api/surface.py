@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from ...core.faults import FaultRule, RequestInfo
+from ...responses import JSONResponse
 from ..cloud.cloud import EwelinkCloud
 from ..errors import NOT_FOUND, THROTTLED, EwelinkError, envelope
 from .http import APPID_HEADER

@@ -18,9 +18,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ...core import bodies, headers
+from ...responses import JSONResponse
 from ..cloud.cloud import Cloud
 from ..cloud.identity.apps import App
 from ..cloud.identity.users import User

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from ...core import headers as header_reading
 from ...core.faults import FaultRule, RequestInfo, identities
+from ...responses import JSONResponse
 from ..cloud.cloud import Cloud
 from ..errors import ERRORS, ApiError, error_body
 

@@ -280,10 +280,20 @@ class DatapointSet:
     points: tuple[Datapoint, ...]
     by_name: Mapping[str, Datapoint] = field(init=False)
     writable: tuple[Datapoint, ...] = field(init=False)
+    #: Bytes of the status region and of the writable region, computed once: every control encodes a
+    #: write payload, and measuring the region each time was the largest cost of a control request.
+    status_size: int = field(init=False)
+    write_size: int = field(init=False)
+    #: Each writable point by name, with its flag bit: a write payload is made from the changed points
+    #: only (a control changes one or two of some hundred).
+    write_flags: Mapping[str, tuple[int, Datapoint]] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {p.name: p for p in self.points})
         object.__setattr__(self, "writable", tuple(p for p in self.points if p.writable))
+        object.__setattr__(self, "status_size", _region_size(self.points))
+        object.__setattr__(self, "write_size", _region_size(self.writable))
+        object.__setattr__(self, "write_flags", {p.name: (index, p) for index, p in enumerate(self.writable)})
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.points)
@@ -322,7 +332,7 @@ class DatapointSet:
         return max(1, (len(self.writable) + 7) // 8)
 
     def encode_status(self, values: Mapping[str, Any]) -> bytes:
-        buf = bytearray(_region_size(self.points))
+        buf = bytearray(self.status_size)
         for p in self.points:
             value = values.get(p.name, p.default())
             _put(buf, p, bytes.fromhex(value) if p.data_type == "binary" else p.to_raw(value))
@@ -331,17 +341,18 @@ class DatapointSet:
     def encode_write(self, changes: Mapping[str, Any]) -> bytes:
         """The write payload (action 0x01 + flags + writable region) for ``changes``."""
         flags = 0
-        buf = bytearray(_region_size(self.writable))
-        for index, p in enumerate(self.writable):
-            if p.name in changes:
-                flags |= 1 << index
-                value = changes[p.name]
-                _put(buf, p, bytes.fromhex(value) if p.data_type == "binary" else p.to_raw(value))
+        buf = bytearray(self.write_size)
+        for name, value in changes.items():
+            if name not in self.write_flags:
+                continue  # not a writable point: not in the payload
+            index, p = self.write_flags[name]
+            flags |= 1 << index
+            _put(buf, p, bytes.fromhex(value) if p.data_type == "binary" else p.to_raw(value))
         return bytes([0x01]) + flags.to_bytes(self.flag_bytes, "big") + bytes(buf)
 
     def decode_write(self, payload: bytes) -> dict[str, Any]:
         """The changes a write payload asks for; :class:`InvalidValue` if it is not one."""
-        need = 1 + self.flag_bytes + _region_size(self.writable)
+        need = 1 + self.flag_bytes + self.write_size
         if len(payload) != need or payload[0] != 0x01:
             raise InvalidValue(f"raw: expected a {need}-byte write payload starting with 01")
         flags = int.from_bytes(payload[1:1 + self.flag_bytes], "big")
