@@ -209,7 +209,7 @@ class DurableState:
 
     def _read(self, db: sqlite3.Connection, after_load: Callable[[], None] | None) -> None:
         with self._lock:
-            lazy = [name for name, part in self._parts().items() if hasattr(part, "load_texts")]
+            lazy = [name for name, part in self._parts().items() if hasattr(part, "load_texts")]  # decode later
         db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock now, not at the first commit
         try:
             # One pass over the table: the rows by part in the order they were first written, and the
@@ -239,7 +239,7 @@ class DurableState:
             decoded: dict[str, list[tuple[str, Any]]] = {}
             try:
                 for part, items in texts.items():
-                    if not hasattr(parts[part], "load_texts"):
+                    if part not in lazy:
                         decoded[part] = [(key, decode(value)) for key, value in items]
             except ValueError as error:
                 raise StateFileError(f"{self.path} holds a row that is not JSON ({error})") from None

@@ -104,10 +104,11 @@ def rows(records: Iterable[Any]) -> list[dict[str, Any]]:
     """What :func:`dataclasses.asdict` gives for each record, made without its deep copy of every
     leaf value: a store kept whole is dumped at every commit to see if it changed, and ``asdict``
     was most of the cost of committing a request that changed nothing in it."""
-    return [_as_row(record) for record in records]
+    return [as_row(record) for record in records]
 
 
-def _as_row(record: Any) -> dict[str, Any]:
+def as_row(record: Any) -> dict[str, Any]:
+    """One record as :func:`rows` makes it."""
     names = _FIELD_NAMES.get(type(record))
     if names is None:
         names = _FIELD_NAMES[type(record)] = tuple(f.name for f in dataclasses.fields(record))
@@ -123,7 +124,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return type(value)(*map(_plain, value)) if hasattr(value, "_fields") else tuple(map(_plain, value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _as_row(value)
+        return as_row(value)
     return value  # str, int, float, bool, None: what the stores' records hold
 
 
@@ -178,10 +179,10 @@ class DataclassRecords:
         if self.rows_key is not None:
             yield "next_id", getattr(self, "_next_id")  # noqa: B009
         for key, record in self.record_map().items():
-            yield self.record_key(key), dataclasses.asdict(record)
+            yield self.record_key(key), as_row(record)
 
     def changed_records(self) -> dict[str, Any] | None:
-        changed = changed_rows(self.touched, self.record_map(), dataclasses.asdict, self.record_key)
+        changed = changed_rows(self.touched, self.record_map(), as_row, self.record_key)
         if changed is not None and self.rows_key is not None:
             changed["next_id"] = getattr(self, "_next_id")  # noqa: B009
         return changed

@@ -20,13 +20,13 @@ A record store (:mod:`emulator.core.persist`): users and tokens handed out count
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ....core import passwords, unguessable
 from ....core.expiry import Expiry
 from ....core.ids import IdFactory
-from ....core.persist import Touched, from_rows
+from ....core.persist import Touched, as_row, from_rows, rows
 from ...errors import ApiError
 
 PROFILE_FIELDS = ("name", "gender", "birthday", "address", "lang", "remark")
@@ -126,7 +126,7 @@ def _login_key(appid: str, name: str) -> tuple[str, str]:
 
 
 def _user_row(user: User) -> dict[str, Any]:
-    return asdict(user)
+    return as_row(user)
 
 
 def _user_from_row(row: dict[str, Any]) -> User:
@@ -265,7 +265,7 @@ class UserStore:
     # -- snapshots -----------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:
         return {"users": [_user_row(u) for u in self._users.values()],
-                "tokens": [asdict(t) for t in self._tokens.values()]}
+                "tokens": rows(self._tokens.values())}
 
     def load(self, data: dict[str, Any]) -> None:
         self._load([_user_from_row(row) for row in data["users"]], from_rows(Token, data["tokens"]))
@@ -281,7 +281,7 @@ class UserStore:
 
     def records(self) -> Iterator[tuple[str, Any]]:
         yield from ((f"u/{uid}", _user_row(user)) for uid, user in self._users.items())
-        yield from ((f"t/{token}", asdict(record)) for token, record in self._tokens.items())
+        yield from ((f"t/{token}", as_row(record)) for token, record in self._tokens.items())
 
     def changed_records(self) -> dict[str, Any] | None:
         keys = self.touched.take()
@@ -294,7 +294,7 @@ class UserStore:
                 changed[f"u/{key}"] = None if user is None else _user_row(user)
             else:
                 token = self._tokens.get(key)
-                changed[f"t/{key}"] = None if token is None else asdict(token)
+                changed[f"t/{key}"] = None if token is None else as_row(token)
         return changed
 
     def load_records(self, records: Iterable[tuple[str, Any]]) -> None:

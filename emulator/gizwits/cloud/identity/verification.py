@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ....core import unguessable
 from ....core.expiry import Expiry
 from ....core.outbox import Message, Outbox
-from ....core.persist import Touched, from_rows, rows
+from ....core.persist import Touched, as_row, from_rows, rows
 from ...errors import ApiError
 
 SMS_CODE_TTL = 24 * 3600
@@ -178,7 +178,7 @@ class VerificationStore:
 
     def records(self) -> Iterator[tuple[str, Any]]:
         for kind, table in self._tables().items():
-            yield from ((self._key(kind, key), asdict(record)) for key, record in table.items())
+            yield from ((self._key(kind, key), as_row(record)) for key, record in table.items())
 
     def changed_records(self) -> dict[str, Any] | None:
         keys = self.touched.take()
@@ -188,7 +188,7 @@ class VerificationStore:
         changed: dict[str, Any] = {}
         for kind, key in keys:  # type: ignore[misc]
             record = tables[kind].get(key)
-            changed[self._key(kind, key)] = None if record is None else asdict(record)
+            changed[self._key(kind, key)] = None if record is None else as_row(record)
         return changed
 
     def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
