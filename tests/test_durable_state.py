@@ -204,7 +204,7 @@ def _bad_row(path: Path) -> None:
 @pytest.mark.parametrize(("make", "says"), [
     (_text, "is not a gizwits-emulator state file"),
     (_foreign, "is not a gizwits-emulator state file (an SQLite database of another program)"),
-    (_other_format, "is in state format 7; this emulator reads format 1"),
+    (_other_format, "is in state format 7; this emulator reads format 2"),
     (_corrupted, "is not a gizwits-emulator state file"),
     (_bad_row, "holds a row that is not JSON"),
 ], ids=["text", "foreign", "other-format", "corrupted", "bad-row"])

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 #: The file format this code reads and writes (``PRAGMA user_version``). A change to the shape
 #: of any row that an older reader could not take bumps it.
-FORMAT = 1
+FORMAT = 2
 #: ``PRAGMA application_id`` of a state file: "GzE1".
 APPLICATION_ID = 0x477A4531
 #: The row key of a part kept whole.

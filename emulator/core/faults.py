@@ -25,19 +25,21 @@ the store's seeded generator. Latency rules add up and let the request go on; th
 other rule that fires decides the answer. Token buckets refill with the emulator clock,
 so a frozen clock keeps a bucket empty until the clock is advanced.
 
-The store is plain data (rules, buckets, generator state) and is part of snapshots.
+The store is plain data (rules, buckets, generator state) and is part of snapshots. In a
+state file it is a record store (:mod:`emulator.core.persist`) of four records, ``next``,
+``rules``, ``buckets`` and ``rng``: the generator's record is made only when it was drawn
+from, the others (small) at every commit, and the file gets those that changed.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .persist import from_rows, rows
-from .randomness import dump_random, load_random
+from .randomness import DrawnRandom, dump_random, load_random
 
 ACTIONS = ("error", "status", "latency", "drop", "throttle", "device")
 #: Device-level faults: the command is not delivered, or the device is taken for offline.
@@ -210,7 +212,7 @@ class FaultRules:
     def __init__(self, seed: int, known: ErrorCatalogue = _any_code) -> None:
         self.known = known
         self.rules: list[FaultRule] = []
-        self.rng = random.Random(seed)
+        self.rng = DrawnRandom(seed)
         self._next = 1
         self._buckets: dict[str, _Bucket] = {}
 
@@ -309,4 +311,24 @@ class FaultRules:
         self.rules = from_rows(FaultRule, data["rules"])
         self._buckets = {k: _Bucket(tokens, at) for k, (tokens, at) in data["buckets"].items()}
         load_random(self.rng, data["rng"])
+        self._everything = True
+
+    _everything = True
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.dump().items())
+
+    def changed_records(self) -> dict[str, Any] | None:
+        drawn = self.rng.take_drawn()
+        if self._everything:
+            self._everything = False
+            return None
+        changed = {"next": self._next, "rules": rows(self.rules),
+                   "buckets": {k: [b.tokens, b.at] for k, b in self._buckets.items()}}
+        if drawn:
+            changed["rng"] = dump_random(self.rng)
+        return changed
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        self.load(dict(records))
 

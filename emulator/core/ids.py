@@ -10,9 +10,10 @@ identifiers: they come from :mod:`emulator.core.unguessable`.
 
 from __future__ import annotations
 
-import random
 import string
 from typing import Any
+
+from .randomness import DrawnRandom
 
 _BASE62 = string.ascii_letters + string.digits
 
@@ -31,7 +32,7 @@ class SeededFaker:
     _HEX = "0123456789abcdef"
 
     def __init__(self, seed: int) -> None:
-        self.random = random.Random(seed)
+        self.random = DrawnRandom(seed)
         self._full: Any = None
 
     def hexify(self, text: str = "^^^^", upper: bool = False) -> str:

@@ -196,6 +196,48 @@ class DataclassRecords:
             load({"next_id": found.pop("next_id", 1), self.rows_key: list(found.values())})
 
 
+
+class RecordMaps:
+    """The :class:`RecordStore` methods of a store keeping dataclass records in named dicts and
+    dumping ``{name: [rows]}`` (its ``load()`` takes that back).
+
+    The store names the dicts (:meth:`record_maps`) and keeps a :class:`Touched` as
+    ``self.touched``, touching ``(name, key)``. In the file a record's key is
+    ``name:key`` (a tuple key's parts joined by ``/``).
+    """
+
+    touched: Touched
+
+    def record_maps(self) -> Mapping[str, Mapping[Any, Any]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _file_key(name: str, key: Any) -> str:
+        return f"{name}:{'/'.join(key) if isinstance(key, tuple) else key}"
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        for name, items in self.record_maps().items():
+            for key, record in items.items():
+                yield self._file_key(name, key), as_row(record)
+
+    def changed_records(self) -> dict[str, Any] | None:
+        keys = self.touched.take()
+        if keys is None:
+            return None
+        maps = self.record_maps()
+        found: dict[str, Any] = {}
+        for name, key in keys:  # type: ignore[misc]
+            record = maps[name].get(key)
+            found[self._file_key(name, key)] = None if record is None else as_row(record)
+        return found
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        document: dict[str, list[Any]] = {name: [] for name in self.record_maps()}
+        for key, row in records:
+            document[key.partition(":")[0]].append(row)
+        getattr(self, "load")(document)  # noqa: B009
+
+
 #: True while a store loads a document it may keep (see :func:`adopting`).
 _ADOPTING: contextvars.ContextVar[bool] = contextvars.ContextVar("adopting", default=False)
 

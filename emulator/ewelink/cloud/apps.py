@@ -1,13 +1,15 @@
 """eWeLink apps (appid + app secret), from the scenario. A *lenient* app's signatures are not
-checked, for clients whose app secret is not known (the official apps')."""
+checked, for clients whose app secret is not known (the official apps').
+
+A record store (:mod:`emulator.core.persist`): apps handed out count as touched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.persist import from_rows, owned, rows
+from ...core.persist import DataclassRecords, Touched, from_rows, owned, rows
 
 
 @dataclass
@@ -18,19 +20,28 @@ class App:
     lenient: bool = False
 
 
-class AppRegistry:
+class AppRegistry(DataclassRecords):
     def __init__(self) -> None:
         self._apps: dict[str, App] = {}
+        self.touched = Touched()
 
     def __iter__(self) -> Iterator[App]:
+        self.touched.touch_all(self._apps)
         return iter(self._apps.values())
 
     def add(self, app: App) -> App:
         self._apps[app.appid] = app
+        self.touched.touch(app.appid)
         return app
 
     def get(self, appid: str | None) -> App | None:
-        return self._apps.get(appid or "")
+        app = self._apps.get(appid or "")
+        if app is not None:
+            self.touched.touch(app.appid)
+        return app
+
+    def record_map(self) -> Mapping[str, App]:
+        return self._apps
 
     def dump(self) -> list[dict[str, Any]]:
         return rows(self._apps.values())
@@ -38,3 +49,4 @@ class AppRegistry:
     def load(self, data: list[dict[str, Any]]) -> None:
         data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._apps = {app.appid: app for app in from_rows(App, data)}
+        self.touched.reload()

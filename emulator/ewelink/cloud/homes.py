@@ -7,14 +7,17 @@ unallocated (``roomid`` ""), with an ``index`` that orders the home's things (ma
 homes, rooms and things alike. Sorting rooms or things takes the whole list (L1757, L1810):
 anything else is 400. A home holds at most :data:`MAX_ROOMS` rooms (L1691; 20002 past that);
 the only home of an account cannot be deleted (20003).
+
+A record store (:mod:`emulator.core.persist`): homes and placements handed out count as touched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.persist import from_rows, owned, rows
+from ...core.persist import RecordMaps, Touched, from_rows, owned, rows
 from ..errors import EwelinkError, bad_params
 from .ids import EwelinkIds
 
@@ -60,23 +63,36 @@ def next_index(indexes: list[int], sort: int) -> int:
     return min(indexes) - 1 if sort == 1 else max(indexes) + 1
 
 
-class HomeStore:
+class HomeStore(RecordMaps):
     def __init__(self, ids: EwelinkIds) -> None:
         self._ids = ids
         self._homes: dict[str, Home] = {}
         self._placements: dict[tuple[str, str, str], Placement] = {}
+        self.touched = Touched()
+
+    def _handed(self, homes: Iterable[Home]) -> None:
+        self.touched.touch_all(("homes", home.id) for home in homes)
+
+    def _handed_placements(self, placements: Iterable[Placement]) -> None:
+        self.touched.touch_all(("placements", (p.apikey, p.kind, p.id)) for p in placements)
 
     # -- homes -------------------------------------------------------------------------------------
     def homes_of(self, apikey: str) -> list[Home]:
-        return sorted((h for h in self._homes.values() if h.apikey == apikey), key=lambda h: h.index)
+        homes = sorted((h for h in self._homes.values() if h.apikey == apikey), key=lambda h: h.index)
+        self._handed(homes)
+        return homes
 
     def get(self, home_id: str | None) -> Home | None:
-        return self._homes.get(home_id or "")
+        home = self._homes.get(home_id or "")
+        if home is not None:
+            self._handed((home,))
+        return home
 
     def require(self, apikey: str, home_id: str) -> Home:
         home = self._homes.get(home_id)
         if home is None or home.apikey != apikey:
             raise EwelinkError(405, f"no home {home_id!r} of this account")
+        self._handed((home,))
         return home
 
     def create(self, apikey: str, name: str, now: float, *, sort: int = 2, room_names: list[str] = ()) -> Home:
@@ -88,6 +104,7 @@ class HomeStore:
         home = Home(self._ids.object_id(), apikey, name, next_index([h.index for h in mine], sort), now)
         home.rooms = [{"id": self._ids.object_id(), "name": room, "index": n} for n, room in enumerate(room_names)]
         self._homes[home.id] = home
+        self._handed((home,))
         return home
 
     def delete(self, home: Home, *, move_to: Home) -> None:
@@ -97,6 +114,7 @@ class HomeStore:
         for placement in self.placed_in(home.apikey, home.id):
             placement.familyid, placement.roomid = move_to.id, ""
         del self._homes[home.id]
+        self._handed((home,))
 
     # -- rooms ------------------------------------------------------------------------------------
     def room(self, apikey: str, room_id: str) -> tuple[Home, dict[str, Any]]:
@@ -112,18 +130,20 @@ class HomeStore:
             raise EwelinkError(20002, f"at most {MAX_ROOMS} rooms in a home")
         room = {"id": self._ids.object_id(), "name": name, "index": next_index([r["index"] for r in home.rooms], sort)}
         home.rooms.append(room)
+        self._handed((home,))
         return room
 
     def delete_room(self, home: Home, room_id: str) -> None:
         home.rooms = [r for r in home.rooms if r["id"] != room_id]
+        self._handed((home,))
         for placement in self.placed_in(home.apikey, home.id):
             if placement.roomid == room_id:
                 placement.roomid = ""
 
-    @staticmethod
-    def sort_rooms(home: Home, ids: list[str]) -> None:
+    def sort_rooms(self, home: Home, ids: list[str]) -> None:
         if sorted(ids) != sorted(r["id"] for r in home.rooms) or len(set(ids)) != len(ids):
             raise bad_params("idList must name every room of the home once")
+        self._handed((home,))
         order = {room_id: n for n, room_id in enumerate(ids)}
         for room in home.rooms:
             room["index"] = order[room["id"]]
@@ -135,25 +155,38 @@ class HomeStore:
         index = next_index([p.index for p in self.placed_in(apikey, home.id)], sort)
         placement = Placement(apikey, kind, item_id, home.id, roomid, index)
         self._placements[(apikey, kind, item_id)] = placement
+        self._handed_placements((placement,))
         return placement
 
     def placement(self, apikey: str, kind: str, item_id: str) -> Placement | None:
-        return self._placements.get((apikey, kind, item_id))
+        placement = self._placements.get((apikey, kind, item_id))
+        if placement is not None:
+            self._handed_placements((placement,))
+        return placement
 
     def unplace(self, apikey: str, kind: str, item_id: str) -> None:
+        self.touched.touch(("placements", (apikey, kind, item_id)))
         self._placements.pop((apikey, kind, item_id), None)
 
     def unplace_everywhere(self, kind: str, item_id: str) -> None:
         for key in [k for k in self._placements if k[1] == kind and k[2] == item_id]:
+            self.touched.touch(("placements", key))
             del self._placements[key]
 
     def placed_in(self, apikey: str, home_id: str) -> list[Placement]:
         """The account's things in a home, by index."""
-        return sorted((p for p in self._placements.values() if p.apikey == apikey and p.familyid == home_id),
-                      key=lambda p: (p.index, p.kind, p.id))
+        placements = sorted((p for p in self._placements.values() if p.apikey == apikey and p.familyid == home_id),
+                            key=lambda p: (p.index, p.kind, p.id))
+        self._handed_placements(placements)
+        return placements
 
     def placements_of(self, apikey: str) -> list[Placement]:
-        return [p for p in self._placements.values() if p.apikey == apikey]
+        placements = [p for p in self._placements.values() if p.apikey == apikey]
+        self._handed_placements(placements)
+        return placements
+
+    def record_maps(self) -> Mapping[str, Mapping[object, object]]:
+        return {"homes": self._homes, "placements": self._placements}
 
     def dump(self) -> dict[str, Any]:
         return {"homes": rows(self._homes.values()), "placements": rows(self._placements.values())}
@@ -162,3 +195,4 @@ class HomeStore:
         data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._homes = {h.id: h for h in from_rows(Home, data["homes"])}
         self._placements = {(p.apikey, p.kind, p.id): p for p in from_rows(Placement, data["placements"])}
+        self.touched.reload()

@@ -8,14 +8,14 @@ groups and messages have 24-hex-digit ids; a chip id is 24 upper-case hex digits
 
 from __future__ import annotations
 
-import random
+from ...core.randomness import DrawnRandom
 
 _HEX = "0123456789abcdef"
 
 
 class EwelinkIds:
     def __init__(self, seed: int) -> None:
-        self.random = random.Random(f"ewelink:{seed}")
+        self.random = DrawnRandom(f"ewelink:{seed}")
 
     def _hex(self, length: int) -> str:
         return "".join(self.random.choice(_HEX) for _ in range(length))

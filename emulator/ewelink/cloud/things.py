@@ -5,16 +5,19 @@ A device has one owner (``apikey``) and may be shared with other accounts (``sha
 each with a ``permit`` (the sum of 1 create timer, 2 edit, 4 delete, 8 enable, L1413). A
 group has a main device and member devices of its owner; its ``params`` are only saved
 (L1368), while controlling it (thing status with type 2) sends to every member.
+
+Both stores are record stores (:mod:`emulator.core.persist`): what they hand out counts as
+touched (the simulation changes a device after looking it up, as in the Gizwits registry).
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.persist import from_rows, owned, rows
+from ...core.persist import RecordMaps, Touched, changed_rows, from_rows, owned, rows
+from ...core.randomness import DrawnRandom
 from ..devices import FAMILIES, EwelinkDevice
 from ..errors import EwelinkError
 from .ids import EwelinkIds
@@ -56,16 +59,25 @@ class DeviceRegistry:
         self._ids = ids
         self._devices: dict[str, EwelinkDevice] = {}
         #: Seeded randomness for initial device state.
-        self.rng = random.Random(ids.random.random())
+        self.rng = DrawnRandom(ids.random.random())
+        self.touched = Touched()
 
     def __iter__(self) -> Iterator[EwelinkDevice]:
+        self.touched.touch_all(self._devices)
         return iter(self._devices.values())
 
     def __len__(self) -> int:
         return len(self._devices)
 
+    def peek(self) -> Iterator[EwelinkDevice]:
+        """Every device, to read only: not counted as touched (see the Gizwits registry's ``peek``)."""
+        return iter(list(self._devices.values()))
+
     def get(self, deviceid: str) -> EwelinkDevice | None:
-        return self._devices.get(deviceid)
+        device = self._devices.get(deviceid)
+        if device is not None:
+            self.touched.touch(deviceid)
+        return device
 
     def create(self, uiid: int, now: float, *, deviceid: str | None = None, params: dict[str, Any] | None = None,
                online: bool = True) -> EwelinkDevice:
@@ -83,10 +95,12 @@ class DeviceRegistry:
                                state_changed_at=now)
         family.setup(device, now, self.rng)
         self._devices[deviceid] = device
+        self.touched.touch(deviceid)
         return device
 
     def remove(self, deviceid: str) -> None:
         self._devices.pop(deviceid, None)
+        self.touched.touch(deviceid)
 
     def dump(self) -> list[dict[str, Any]]:
         return [device.dump() for device in self._devices.values()]
@@ -97,34 +111,58 @@ class DeviceRegistry:
         for item in data:
             device = EwelinkDevice(family=FAMILIES[item["uiid"]], **item)
             self._devices[device.did] = device
+        self.touched.reload()
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        return ((did, device.dump()) for did, device in self._devices.items())
+
+    def changed_records(self) -> dict[str, Any] | None:
+        return changed_rows(self.touched, self._devices, EwelinkDevice.dump)
+
+    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
+        self.load([row for _, row in records])
 
 
-class ThingStore:
+class ThingStore(RecordMaps):
     """The cloud's side of devices (:class:`Thing`) and the groups."""
 
     def __init__(self, ids: EwelinkIds) -> None:
         self._ids = ids
         self._things: dict[str, Thing] = {}
         self._groups: dict[str, Group] = {}
+        self.touched = Touched()
+
+    def _handed(self, things: Iterable[Thing]) -> None:
+        self.touched.touch_all(("things", thing.deviceid) for thing in things)
+
+    def _handed_groups(self, groups: Iterable[Group]) -> None:
+        self.touched.touch_all(("groups", group.id) for group in groups)
 
     def __iter__(self) -> Iterator[Thing]:
+        self._handed(self._things.values())
         return iter(self._things.values())
 
     def get(self, deviceid: str) -> Thing | None:
-        return self._things.get(deviceid)
+        thing = self._things.get(deviceid)
+        if thing is not None:
+            self._handed((thing,))
+        return thing
 
     def add(self, thing: Thing) -> Thing:
         self._things[thing.deviceid] = thing
+        self._handed((thing,))
         return thing
 
     def remove(self, deviceid: str) -> None:
         self._things.pop(deviceid, None)
+        self.touched.touch(("things", deviceid))
 
     def visible_to(self, apikey: str, deviceid: str) -> Thing | None:
         """The device if ``apikey`` owns it or it is shared with ``apikey``."""
         thing = self._things.get(deviceid)
         if thing is None or (thing.owner != apikey and thing.share_of(apikey) is None):
             return None
+        self._handed((thing,))
         return thing
 
     def require_visible(self, apikey: str, deviceid: str) -> Thing:
@@ -141,34 +179,51 @@ class ThingStore:
         return thing
 
     def owned_by(self, apikey: str) -> list[Thing]:
-        return [t for t in self._things.values() if t.owner == apikey]
+        things = [t for t in self._things.values() if t.owner == apikey]
+        self._handed(things)
+        return things
 
     def shared_with(self, apikey: str) -> list[Thing]:
-        return [t for t in self._things.values() if t.share_of(apikey) is not None]
+        things = [t for t in self._things.values() if t.share_of(apikey) is not None]
+        self._handed(things)
+        return things
 
     # -- groups -------------------------------------------------------------------------------------
     def group(self, group_id: str) -> Group | None:
-        return self._groups.get(group_id)
+        group = self._groups.get(group_id)
+        if group is not None:
+            self._handed_groups((group,))
+        return group
 
     def require_group(self, apikey: str, group_id: str) -> Group:
         group = self._groups.get(group_id)
         if group is None or group.owner != apikey:
             raise EwelinkError(400, f"no group {group_id!r} of this account")
+        self._handed_groups((group,))
         return group
 
     def groups_of(self, apikey: str) -> list[Group]:
-        return [g for g in self._groups.values() if g.owner == apikey]
+        groups = [g for g in self._groups.values() if g.owner == apikey]
+        self._handed_groups(groups)
+        return groups
 
     def add_group(self, owner: str, name: str, main_device: str, now: float) -> Group:
         group = Group(self._ids.object_id(), owner, name, main_device, now, [main_device])
         self._groups[group.id] = group
+        self._handed_groups((group,))
         return group
 
     def remove_group(self, group_id: str) -> None:
         self._groups.pop(group_id, None)
+        self.touched.touch(("groups", group_id))
 
     def groups_with(self, deviceid: str) -> list[Group]:
-        return [g for g in self._groups.values() if deviceid in g.deviceids]
+        groups = [g for g in self._groups.values() if deviceid in g.deviceids]
+        self._handed_groups(groups)
+        return groups
+
+    def record_maps(self) -> Mapping[str, Mapping[str, Any]]:
+        return {"things": self._things, "groups": self._groups}
 
     def dump(self) -> dict[str, Any]:
         return {"things": rows(self._things.values()), "groups": rows(self._groups.values())}
@@ -177,3 +232,4 @@ class ThingStore:
         data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._things = {t.deviceid: t for t in from_rows(Thing, data["things"])}
         self._groups = {g.id: g for g in from_rows(Group, data["groups"])}
+        self.touched.reload()

@@ -6,15 +6,17 @@ An account lives in one region, is known by its e-mail (lower case, L246) or pho
 to the same app revokes the tokens it had there (the seed's 401: "the account is logged in by
 someone else"). ``refresh`` trades an ``rt`` for a new pair; ``logout`` revokes the ``at``.
 A revoked or unknown ``at`` is 401, an expired one 402.
+
+A record store (:mod:`emulator.core.persist`): accounts and tokens handed out count as touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.persist import from_rows, owned, rows
+from ...core.persist import RecordMaps, Touched, from_rows, owned, rows
 from ..errors import EwelinkError
 from .ids import EwelinkIds
 
@@ -68,25 +70,36 @@ class Token:
     revoked: bool = False
 
 
-class AccountStore:
+class AccountStore(RecordMaps):
     def __init__(self, ids: EwelinkIds) -> None:
         self._ids = ids
         self._accounts: dict[str, Account] = {}
         self._tokens: dict[str, Token] = {}
+        self.touched = Touched()
 
     def __iter__(self) -> Iterator[Account]:
+        self.touched.touch_all(("accounts", apikey) for apikey in self._accounts)
         return iter(self._accounts.values())
 
+    def _handed(self, account: Account | None) -> Account | None:
+        if account is not None:
+            self.touched.touch(("accounts", account.apikey))
+        return account
+
+    def _handed_token(self, token: Token) -> Token:
+        self.touched.touch(("tokens", token.at))
+        return token
+
     def get(self, apikey: str | None) -> Account | None:
-        return self._accounts.get(apikey or "")
+        return self._handed(self._accounts.get(apikey or ""))
 
     def find(self, *, email: str | None = None, phone: str | None = None) -> Account | None:
         """The account with this phone number (checked first, as the seed says) or e-mail."""
         if phone:
-            return next((a for a in self._accounts.values() if a.phone == phone), None)
+            return self._handed(next((a for a in self._accounts.values() if a.phone == phone), None))
         if email:
             wanted = email.lower()
-            return next((a for a in self._accounts.values() if a.email == wanted), None)
+            return self._handed(next((a for a in self._accounts.values() if a.email == wanted), None))
         return None
 
     def create(self, now: float, *, region: str, password: str, email: str = "", phone: str = "",
@@ -96,23 +109,24 @@ class AccountStore:
         account = Account(apikey or self._ids.uuid(), region, password, now, country_code, email.lower(), phone,
                           nickname)
         self._accounts[account.apikey] = account
-        return account
+        return self._handed(account)  # type: ignore[return-value]
 
     def remove(self, account: Account) -> None:
         self._accounts.pop(account.apikey, None)
+        self._handed(account)
         for token in self._tokens.values():
             if token.apikey == account.apikey:
-                token.revoked = True
+                self._handed_token(token).revoked = True
 
     # -- tokens ---------------------------------------------------------------------------------------
     def issue(self, account: Account, appid: str, now: float) -> Token:
         """A new pair for ``account`` on ``appid``; the pairs it had on that app are revoked."""
         for token in self._tokens.values():
             if token.apikey == account.apikey and token.appid == appid:
-                token.revoked = True
+                self._handed_token(token).revoked = True
         token = Token(self._ids.token(), self._ids.token(), account.apikey, appid, now + AT_TTL, now + RT_TTL)
         self._tokens[token.at] = token
-        return token
+        return self._handed_token(token)
 
     def token(self, at: str, now: float) -> Token:
         """The live token ``at``: 401 when unknown or revoked, 402 when expired."""
@@ -121,7 +135,7 @@ class AccountStore:
             raise EwelinkError(401, "the access token is unknown or was revoked")
         if now >= token.at_expires:
             raise EwelinkError(402)
-        return token
+        return self._handed_token(token)
 
     def refresh(self, rt: str, now: float) -> Token:
         """A new pair for the live refresh token ``rt`` (401 if unknown or revoked, 402 expired)."""
@@ -136,10 +150,13 @@ class AccountStore:
     def revoke(self, at: str) -> None:
         token = self._tokens.get(at)
         if token is not None:
-            token.revoked = True
+            self._handed_token(token).revoked = True
 
     def tokens_of(self, apikey: str) -> list[Token]:
-        return [t for t in self._tokens.values() if t.apikey == apikey and not t.revoked]
+        return [self._handed_token(t) for t in self._tokens.values() if t.apikey == apikey and not t.revoked]
+
+    def record_maps(self) -> Mapping[str, Mapping[str, Any]]:
+        return {"accounts": self._accounts, "tokens": self._tokens}
 
     def dump(self) -> dict[str, Any]:
         return {"accounts": rows(self._accounts.values()), "tokens": rows(self._tokens.values())}
@@ -148,3 +165,4 @@ class AccountStore:
         data = owned(data)  # the snapshot stays as it was, whatever the state does next
         self._accounts = {a.apikey: a for a in from_rows(Account, data["accounts"])}
         self._tokens = {t.at: t for t in from_rows(Token, data["tokens"])}
+        self.touched.reload()

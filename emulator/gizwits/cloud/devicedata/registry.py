@@ -9,12 +9,12 @@ decoding the object, which is most of a restart with a large fleet.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ....core.ids import IdFactory
 from ....core.persist import Touched, changed_rows
+from ....core.randomness import DrawnRandom
 from ...devices import FAMILIES, Device
 from ...devices.catalog import Catalog, Product
 from ...errors import ApiError
@@ -31,7 +31,7 @@ class DeviceRegistry:
         self._devices: dict[str, Device] = {}
         self._by_mac: dict[tuple[str, str], str] = {}
         #: Seeded randomness for device initial state (temperatures, ...).
-        self.rng = random.Random(ids.seed)
+        self.rng = DrawnRandom(ids.seed)
         self.touched = Touched()
 
     def __iter__(self) -> Iterator[Device]:

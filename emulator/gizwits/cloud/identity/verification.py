@@ -21,14 +21,13 @@ then it is forgotten. A record store (:mod:`emulator.core.persist`).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ....core import unguessable
 from ....core.expiry import Expiry
 from ....core.outbox import Message, Outbox
-from ....core.persist import Touched, as_row, from_rows, rows
+from ....core.persist import RecordMaps, Touched, from_rows, rows
 from ...errors import ApiError
 
 SMS_CODE_TTL = 24 * 3600
@@ -74,21 +73,21 @@ def _check(record: Captcha | SmsCode | None, code: str, now: float, what: str) -
         raise ApiError(9009, f"{what} has expired")
 
 
-class VerificationStore:
+class VerificationStore(RecordMaps):
     def __init__(self, outbox: Outbox, token_ttl: int) -> None:
         self._outbox = outbox
         self._token_ttl = token_ttl
         self._tokens: dict[str, AppToken] = {}
         self._captchas: dict[str, Captcha] = {}
         self._sms: dict[tuple[str, str], SmsCode] = {}
-        #: ("token", token) and ("captcha", id) by the instant they are forgotten.
+        #: ("tokens", token) and ("captchas", id) by the instant they are forgotten.
         self._expiry = Expiry()
-        #: Keys ("token", token), ("captcha", id) and ("sms", (appid, phone)).
+        #: Keys ("tokens", token), ("captchas", id) and ("sms", (appid, phone)), as :class:`RecordMaps` reads them.
         self.touched = Touched()
 
     def _forget_expired(self, now: float) -> None:
         for kind, key in self._expiry.due(now):  # type: ignore[misc]
-            if (self._tokens if kind == "token" else self._captchas).pop(key, None) is not None:
+            if (self._tokens if kind == "tokens" else self._captchas).pop(key, None) is not None:
                 self.touched.touch((kind, key))
 
     # -- app tokens ------------------------------------------------------------------------
@@ -96,8 +95,8 @@ class VerificationStore:
         self._forget_expired(now)
         token = AppToken(unguessable.token_hex(), appid, int(now) + self._token_ttl)
         self._tokens[token.token] = token
-        self._expiry.add(token.expire_at + EXPIRED_KEPT, ("token", token.token))
-        self.touched.touch(("token", token.token))
+        self._expiry.add(token.expire_at + EXPIRED_KEPT, ("tokens", token.token))
+        self.touched.touch(("tokens", token.token))
         return token
 
     def check_app_token(self, appid: str, token: str | None, now: float) -> AppToken:
@@ -117,14 +116,14 @@ class VerificationStore:
         captcha = Captcha(unguessable.token_hex(40), appid, unguessable.digits(CAPTCHA_DIGITS),
                           now + CAPTCHA_TTL)
         self._captchas[captcha.id] = captcha
-        self._expiry.add(captcha.expire_at + EXPIRED_KEPT, ("captcha", captcha.id))
-        self.touched.touch(("captcha", captcha.id))
+        self._expiry.add(captcha.expire_at + EXPIRED_KEPT, ("captchas", captcha.id))
+        self.touched.touch(("captchas", captcha.id))
         self._outbox.send(Message(kind="captcha", to=captcha.id, subject="Captcha", body=captcha.code, at=now,
                                   data={"appid": appid, "captcha_id": captcha.id, "code": captcha.code}))
         return captcha
 
     def captcha(self, captcha_id: str) -> Captcha | None:
-        self.touched.touch(("captcha", captcha_id))
+        self.touched.touch(("captchas", captcha_id))
         return self._captchas.get(captcha_id)
 
     def solve_captcha(self, appid: str, captcha_id: str, code: str, now: float) -> None:
@@ -134,7 +133,7 @@ class VerificationStore:
         _check(captcha, code, now, "captcha_code")
         assert captcha is not None
         captcha.used = True
-        self.touched.touch(("captcha", captcha_id))
+        self.touched.touch(("captchas", captcha_id))
 
     # -- SMS codes -------------------------------------------------------------------------
     def send_sms_code(self, appid: str, phone: str, now: float) -> SmsCode:
@@ -165,34 +164,9 @@ class VerificationStore:
         self._tokens = {t.token: t for t in from_rows(AppToken, data["tokens"])}
         self._captchas = {c.id: c for c in from_rows(Captcha, data["captchas"])}
         self._sms = {(s.appid, s.phone): s for s in from_rows(SmsCode, data["sms"])}
-        self._expiry = Expiry([*((t.expire_at + EXPIRED_KEPT, ("token", t.token)) for t in self._tokens.values()),
-                               *((c.expire_at + EXPIRED_KEPT, ("captcha", c.id)) for c in self._captchas.values())])
+        self._expiry = Expiry([*((t.expire_at + EXPIRED_KEPT, ("tokens", t.token)) for t in self._tokens.values()),
+                               *((c.expire_at + EXPIRED_KEPT, ("captchas", c.id)) for c in self._captchas.values())])
         self.touched.reload()
 
-    def _tables(self) -> dict[str, dict[Any, Any]]:
-        return {"token": self._tokens, "captcha": self._captchas, "sms": self._sms}
-
-    @staticmethod
-    def _key(kind: str, key: Any) -> str:
-        return f"{kind}/{key[0]}/{key[1]}" if kind == "sms" else f"{kind}/{key}"
-
-    def records(self) -> Iterator[tuple[str, Any]]:
-        for kind, table in self._tables().items():
-            yield from ((self._key(kind, key), as_row(record)) for key, record in table.items())
-
-    def changed_records(self) -> dict[str, Any] | None:
-        keys = self.touched.take()
-        if keys is None:
-            return None
-        tables = self._tables()
-        changed: dict[str, Any] = {}
-        for kind, key in keys:  # type: ignore[misc]
-            record = tables[kind].get(key)
-            changed[self._key(kind, key)] = None if record is None else as_row(record)
-        return changed
-
-    def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
-        found: dict[str, list[Any]] = {"token": [], "captcha": [], "sms": []}
-        for key, row in records:
-            found[key.partition("/")[0]].append(row)
-        self.load({"tokens": found["token"], "captchas": found["captcha"], "sms": found["sms"]})
+    def record_maps(self) -> dict[str, dict[Any, Any]]:
+        return {"tokens": self._tokens, "captchas": self._captchas, "sms": self._sms}
