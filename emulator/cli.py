@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import heapq
 import json
 import shlex
 import signal
@@ -146,7 +145,7 @@ def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None, ca_file:
         for item in accounts:
             lines.append(f"    {item.get('email') or item.get('username'):<24} password: {item['password']}")
     # The first devices only: a world loaded from a state file may hold a large fleet.
-    devices = heapq.nsmallest(BANNER_DEVICES, cloud.devices.peek(), key=lambda d: d.created_at)
+    devices = cloud.devices.oldest(BANNER_DEVICES)
     if devices:
         lines.append("  devices")
         for device in devices:

@@ -87,6 +87,40 @@ def test_the_world_comes_back_exactly_after_a_restart(tmp_path: Path) -> None:
         assert ewelink.json()["email"] in json.dumps(accounts)
 
 
+def test_a_restart_files_every_wake_up_as_it_was_and_builds_a_device_when_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wake-ups come back from the file (not worked out again), and a device loaded from it is
+    built on first use, the same device as before the restart."""
+    path = tmp_path / "world.db"
+    first = frozen()
+    first.keep_state(path)
+    dids = [device.did for device in first.devices.peek()]
+    wakes = {did: first.world.simulation.wake_at(did) for did in dids}
+    assert any(wake is not None for wake in wakes.values())
+    before = {did: first.devices.get(did).read(first.now()) for did in dids}  # type: ignore[union-attr]
+    first.durable.close()
+
+    again = frozen("empty")
+    rearmed: list[str] = []
+    for family in {type(device.family) for device in first.devices.peek()}:
+        # Working out a wake-up again goes through the family's next_point.
+        def spy(self: Any, device: Any, t: float, original: Any = family.next_point) -> Any:
+            rearmed.append(device.did)
+            return original(self, device, t)
+
+        monkeypatch.setattr(family, "next_point", spy)
+    again.keep_state(path)
+    monkeypatch.undo()
+    assert rearmed == []
+    assert {did: again.world.simulation.wake_at(did) for did in dids} == wakes
+    assert sum(isinstance(value, dict) for value in again.devices._devices.values()) == len(dids)  # none built yet
+    device = again.devices.get(dids[0])
+    assert device is not None and device.read(again.now()) == before[dids[0]]
+    assert sum(isinstance(value, dict) for value in again.devices._devices.values()) == len(dids) - 1
+    assert {did: again.devices.get(did).read(again.now()) for did in dids} == before  # type: ignore[union-attr]
+    again.durable.close()
+
+
 def test_a_commit_writes_what_the_request_touched_not_the_world(tmp_path: Path) -> None:
     """The rows one control writes do not grow with the number of devices and users."""
 
@@ -201,13 +235,39 @@ def _bad_row(path: Path) -> None:
     _sql(path, "UPDATE records SET value = '{\"did\": ' WHERE part = 'devices'")
 
 
+def _not_a_device(path: Path) -> None:
+    cloud = frozen()
+    cloud.keep_state(path)
+    cloud.durable.close()
+    _sql(path, "UPDATE records SET value = '{\"did\": \"x\", \"product_key\": \"nope\"}' WHERE part = 'devices'")
+
+
+def _values_missing(path: Path) -> None:
+    """A device row that is JSON with the right fields, one data point short: devices are built on first
+    use, so this is found when the file is loaded, not when the device is first asked for."""
+    cloud = frozen()
+    cloud.keep_state(path)
+    cloud.durable.close()
+    _sql(path, "UPDATE records SET value = json_remove(value, '$.attrs[0]') WHERE part = 'devices'")
+
+
+def _unknown_field(path: Path) -> None:
+    cloud = frozen()
+    cloud.keep_state(path)
+    cloud.durable.close()
+    _sql(path, "UPDATE records SET value = json_set(value, '$.colour', 'red') WHERE part = 'devices'")
+
+
 @pytest.mark.parametrize(("make", "says"), [
     (_text, "is not a gizwits-emulator state file"),
     (_foreign, "is not a gizwits-emulator state file (an SQLite database of another program)"),
     (_other_format, "is in state format 7; this emulator reads format 2"),
     (_corrupted, "is not a gizwits-emulator state file"),
     (_bad_row, "holds a row that is not JSON"),
-], ids=["text", "foreign", "other-format", "corrupted", "bad-row"])
+    (_not_a_device, "holds a world this emulator cannot load"),
+    (_values_missing, "holds a world this emulator cannot load"),
+    (_unknown_field, "holds a world this emulator cannot load"),
+], ids=["text", "foreign", "other-format", "corrupted", "bad-row", "not-a-device", "values-missing", "unknown-field"])
 def test_a_file_it_cannot_use_is_refused_and_nothing_is_loaded(tmp_path: Path, make: Any, says: str) -> None:
     path = tmp_path / "state.db"
     make(path)

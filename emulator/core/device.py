@@ -29,6 +29,8 @@ from typing import Any, ClassVar
 
 #: Who caused a timeline point: a program, or the device itself (countdowns, sensors).
 PROGRAM, DEVICE = "program", "device"
+#: :attr:`Device.wake` of a device the simulation has not filed yet.
+UNFILED = "unfiled"
 
 
 class Family:
@@ -124,6 +126,11 @@ class Device:
     sim: dict[str, Any] = field(default_factory=dict)
     #: Derived data the family recomputes at will (compiled program, ...); never saved.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: The wake-up the simulation filed for the device, ``(instant, cause)`` or None; :data:`UNFILED`
+    #: until it files one. A state file keeps it beside the device, so a restart files every device
+    #: again as it was instead of working out each one's next timeline point (not in snapshots: a
+    #: restore works them out).
+    wake: Any = field(default=UNFILED, repr=False, compare=False)
 
     def read(self, now: float) -> dict[str, Any]:
         return self.family.read(self, now)

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 from .changes import Change, ChangeFeed
-from .device import Device
+from .device import UNFILED, Device
 from .events import EventQueue
 from .history import History
 
@@ -60,6 +60,10 @@ class DeviceLookup(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
     def get(self, did: str) -> Any: ...
+
+    def filed(self) -> Iterator[tuple[str, Any, Any]]:
+        """``(did, wake, device)`` for every device (see :class:`emulator.core.world.DeviceDirectory`)."""
+        ...
 
 
 class Simulation:
@@ -187,7 +191,11 @@ class Simulation:
         return wake[0] if wake is not None else None
 
     def _arm(self, device: Device, point: tuple[float, str] | None) -> None:
-        did = device.did
+        device.wake = point
+        self._file(device.did, point)
+
+    def _file(self, did: str, point: tuple[float, str] | None) -> None:
+        """File the wake-up of device ``did`` (none: unfile it)."""
         wakes = self._wakes
         old = wakes.get(did)
         if old is not None:
@@ -253,9 +261,13 @@ class Simulation:
         order); the others are dropped."""
         self._wakes.clear()
         self._calendar.clear()
-        peek = getattr(self.devices, "peek", None)
-        for device in peek() if peek is not None else self.devices:
-            self._rearm(device)  # nothing changed in the device: its wake-up is filed again
+        # Nothing changed in the devices: each wake-up is filed again, as a state file kept it if it
+        # did (without building a device not built yet), else worked out anew.
+        for did, wake, device in self.devices.filed():
+            if wake == UNFILED:
+                self._rearm(device)
+            else:
+                self._file(did, tuple(wake) if isinstance(wake, list) else wake)
         for event in self.events.pending(WAKE):
             if event.data.get("at") not in self._calendar and event.key is not None:
                 self.events.cancel_key(event.key)

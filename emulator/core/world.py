@@ -80,6 +80,17 @@ class DeviceDirectory:
         for registry in list(self._registries.values()):
             yield from registry.peek() if hasattr(registry, "peek") else registry
 
+    def filed(self) -> Iterator[tuple[str, Any, Device | None]]:
+        """``(did, wake, device)`` for every device, to read only: a registry with ``filed()`` may give
+        None for a device it has not built yet, whose wake-up it knows (see
+        :meth:`emulator.gizwits.cloud.devicedata.registry.DeviceRegistry.filed`)."""
+        for registry in list(self._registries.values()):
+            if hasattr(registry, "filed"):
+                yield from registry.filed()
+            else:
+                for device in registry.peek() if hasattr(registry, "peek") else registry:
+                    yield device.did, device.wake, device
+
     def get(self, did: str) -> Any:
         for registry in self._registries.values():
             device = registry.get(did)

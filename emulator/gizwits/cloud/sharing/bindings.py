@@ -15,7 +15,9 @@ Roles follow the newer Gizwits doc (seed 001, "角色场景说明"):
 says 0 (the default) does not make the binder owner, and the real Heatzy captures show
 ``special`` on products that the emulator treats as sharing-enabled.
 
-A record store (:mod:`emulator.core.persist`): bindings handed out count as touched.
+A record store (:mod:`emulator.core.persist`): bindings handed out count as touched. Bindings
+are indexed by user and by device: listing a user's or a device's bindings does not scan them
+all (a world of 100,000 bindings answered a login's device list in milliseconds otherwise).
 """
 
 from __future__ import annotations
@@ -51,8 +53,26 @@ Watcher = Callable[[str, str, bool], None]
 class BindingStore(DataclassRecords):
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], Binding] = {}
+        #: uid -> its dids, did -> its uids (dicts for their order: the order the bindings were made).
+        self._by_user: dict[str, dict[str, None]] = {}
+        self._by_device: dict[str, dict[str, None]] = {}
         self.watchers: list[Watcher] = []
         self.touched = Touched()
+
+    def _add(self, binding: Binding) -> None:
+        self._by_key[(binding.uid, binding.did)] = binding
+        self._by_user.setdefault(binding.uid, {})[binding.did] = None
+        self._by_device.setdefault(binding.did, {})[binding.uid] = None
+
+    def _remove(self, uid: str, did: str) -> Binding | None:
+        binding = self._by_key.pop((uid, did), None)
+        if binding is not None:
+            for index, key, other in ((self._by_user, uid, did), (self._by_device, did, uid)):
+                entries = index[key]
+                del entries[other]
+                if not entries:
+                    del index[key]
+        return binding
 
     def _tell(self, uid: str, did: str, bound: bool) -> None:
         for watcher in self.watchers:
@@ -73,10 +93,10 @@ class BindingStore(DataclassRecords):
         return found
 
     def of_user(self, uid: str) -> list[Binding]:
-        return self._handed_out([b for b in self._by_key.values() if b.uid == uid])
+        return self._handed_out([self._by_key[(uid, did)] for did in self._by_user.get(uid, ())])
 
     def of_device(self, did: str) -> list[Binding]:
-        return self._handed_out(sorted((b for b in self._by_key.values() if b.did == did),
+        return self._handed_out(sorted((self._by_key[(uid, did)] for uid in self._by_device.get(did, ())),
                                        key=lambda b: b.created_at))
 
     def owner_of(self, did: str) -> Binding | None:
@@ -106,14 +126,14 @@ class BindingStore(DataclassRecords):
         if role is None:
             role = self.role_for_new_binder(did, sharing=sharing, set_owner=set_owner)
         binding = Binding(uid, did, role, now, dev_alias=dev_alias, remark=remark)
-        self._by_key[(uid, did)] = binding
+        self._add(binding)
         self.touched.touch((uid, did))
         self._tell(uid, did, True)
         return binding
 
     def unbind(self, uid: str, did: str) -> list[Binding]:
         """Remove the binding; return every binding that went (the owner's takes its guests along)."""
-        binding = self._by_key.pop((uid, did), None)
+        binding = self._remove(uid, did)
         if binding is None:
             return []
         self.touched.touch((uid, did))
@@ -124,7 +144,7 @@ class BindingStore(DataclassRecords):
                 successors[0].role = SPECIAL
         elif binding.role == OWNER:
             for guest in self.guests_of(did):
-                removed.append(self._by_key.pop((guest.uid, did)))
+                removed.append(self._remove(guest.uid, did))  # type: ignore[arg-type]
         for gone in removed:
             self._tell(gone.uid, did, False)
         return removed
@@ -147,7 +167,9 @@ class BindingStore(DataclassRecords):
         return rows(self._by_key.values())
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        self._by_key = {(b.uid, b.did): b for b in from_rows(Binding, data)}
+        self._by_key, self._by_user, self._by_device = {}, {}, {}
+        for binding in from_rows(Binding, data):
+            self._add(binding)
         self.touched.reload()
 
     def record_map(self) -> dict[tuple[str, str], Binding]:
@@ -157,7 +179,8 @@ class BindingStore(DataclassRecords):
         return f"{key[0]}/{key[1]}"
 
     def drop_device(self, did: str) -> None:
-        for key in [k for k in self._by_key if k[1] == did]:
-            del self._by_key[key]
+        for uid in list(self._by_device.get(did, ())):
+            key = (uid, did)
+            self._remove(uid, did)
             self.touched.touch(key)
             self._tell(key[0], did, False)
