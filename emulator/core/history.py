@@ -44,6 +44,12 @@ def _row(record: Change) -> dict[str, Any]:
             "payload": record.payload.hex() if record.payload is not None else None}
 
 
+def _instant_and_rank(item: tuple[str, str]) -> tuple[float, int]:
+    """Where a record loaded as ``(key, JSON)`` goes among its device's: by its key's instant and rank."""
+    _, at, rank = item[0].rsplit("/", 2)
+    return float(at), int(rank)
+
+
 def _from_row(did: str, item: dict[str, Any]) -> Change:
     return Change(did, item["at"], item["kind"], dict(item.get("attrs") or {}), item.get("source", "device"),
                   item.get("uid"), item.get("appid"), bytes.fromhex(item["payload"]) if item.get("payload") else None)
@@ -52,8 +58,8 @@ def _from_row(did: str, item: dict[str, Any]) -> Change:
 class History:
     def __init__(self, feed: ChangeFeed) -> None:
         self._records: dict[str, list[Change]] = defaultdict(list)
-        #: Records loaded as text and not decoded yet: did -> [(at, rank, JSON)], in order.
-        self._texts: dict[str, list[tuple[float, int, str]]] = {}
+        #: Records loaded as text and not decoded yet: did -> [(key, JSON)] (put in order when decoded).
+        self._texts: dict[str, list[tuple[str, str]]] = {}
         #: Keys (did, at, rank) of records added or removed.
         self.touched = Touched()
         feed.subscribe(self.record)
@@ -62,7 +68,8 @@ class History:
         """Decode the device's records still held as text."""
         texts = self._texts.pop(did, None)
         if texts is not None:
-            self._records[did] = [_from_row(did, json.loads(text)) for _, _, text in texts]
+            texts.sort(key=_instant_and_rank)
+            self._records[did] = [_from_row(did, json.loads(text)) for _, text in texts]
 
     def _decode_all(self) -> None:
         for did in list(self._texts):
@@ -164,12 +171,9 @@ class History:
 
     def load_texts(self, records: Iterable[tuple[str, str]]) -> None:
         """:meth:`load_records` from the rows' JSON text, decoded when each device's history is first used."""
-        found: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
-        for key, text in records:
-            did, at, rank = key.rsplit("/", 2)
-            found[did].append((float(at), int(rank), text))
-        for items in found.values():
-            items.sort(key=lambda item: item[:2])
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for item in records:
+            found[item[0].rsplit("/", 2)[0]].append(item)  # the did; the instant and rank are read when decoded
         self._records = defaultdict(list)
         self._texts = dict(found)
         self.touched.reload()
