@@ -19,20 +19,21 @@ import shlex
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__, cli_remote, request_log
 from .admin.access import ADMIN_PREFIX, DASHBOARD_PATH, exposure_problem
-from .app import create_app
 from .cli_env import PREFIX, from_environment
 from .config import DEFAULT_TOKEN_TTL, HEATZY_APP_ID, EmulatorConfig
-from .core.durable import StateFileError
 from .dropin.command import DropInError, add_env_command, add_serve_options, prepare, run_env
 from .dropin.listeners import ListenError
-from .ewelink.regions import WS_PATH as EWELINK_WS_PATH
-from .gizwits.cloud.cloud import Cloud
-from .gizwits.cloud.scenario import ScenarioError, scenario_document
-from .gizwits.hosts import WEBSOCKET_PATH
 from .server import SERVERS, bind_socket
+
+if TYPE_CHECKING:
+    from .gizwits.cloud.cloud import Cloud
+
+# The clouds, the app and the state file are imported by ``serve`` alone: the commands that only
+# call a running emulator (clock, press, env, ...) start without loading them.
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
@@ -125,6 +126,9 @@ def try_command(base_url: str, accounts: list[dict[str, str]], ca_file: str | No
 
 
 def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None, ca_file: str | None = None) -> str:
+    from .gizwits.cloud.scenario import scenario_document
+    from .gizwits.hosts import WEBSOCKET_PATH
+
     here = local_url(base_url)
     document = scenario_document(cloud.config.fixture)
     accounts = [u for u in document.get("users", []) if u.get("password")]
@@ -164,6 +168,8 @@ def banner(cloud: Cloud, base_url: str, extra: list[str] | None = None, ca_file:
 
 def ewelink_banner(cloud: Cloud, base_url: str) -> list[str]:
     """The eWeLink section of the banner: apps, accounts, devices."""
+    from .ewelink.regions import WS_PATH as EWELINK_WS_PATH
+
     ewelink = cloud.world.part("ewelink")
     if ewelink is None or not (list(ewelink.apps) or list(ewelink.accounts)):
         return []
@@ -190,6 +196,11 @@ def ewelink_banner(cloud: Cloud, base_url: str) -> list[str]:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .core.durable import StateFileError
+    from .gizwits.cloud.cloud import Cloud
+    from .gizwits.cloud.scenario import ScenarioError
+
     config = EmulatorConfig(host=args.host, port=args.port, server=args.server, fixture=args.fixture,
                             seed=args.seed, token_ttl=args.token_ttl, admin=args.admin == "on",
                             admin_token=args.admin_token, journal_size=max(args.journal_size, 1),

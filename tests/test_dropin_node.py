@@ -47,6 +47,7 @@ function login() {
   const ws = new WebSocket('wss://eusandbox.gizwits.com:8880/ws/app/v1');
   out.frames = await new Promise((resolve, reject) => {
     const frames = [];
+    const timer = setTimeout(() => reject(new Error('no push in 20 s')), 20000);
     ws.on('open', () => ws.send(JSON.stringify({cmd: 'login_req', data: {appid: APP, uid, token,
       p0_type: 'attrs_v4', heartbeat_interval: 180, auto_subscribe: true}})));
     ws.on('message', (message) => {
@@ -56,11 +57,11 @@ function login() {
       if (frame.cmd === 's2c_noti' && frame.data.attrs.mode === 'eco') {
         out.pushed = frame.data;
         ws.close();
+        clearTimeout(timer);  // a pending timer would keep node running until it fires
         resolve(frames);
       }
     });
     ws.on('error', reject);
-    setTimeout(() => reject(new Error('no push in 20 s')), 20000);
   });
   console.log(JSON.stringify(out));
 })().catch((error) => { console.error(String(error && error.stack || error)); process.exit(1); });

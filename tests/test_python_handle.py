@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -75,10 +75,13 @@ def test_an_inline_fixture() -> None:
 
 def test_clock_helpers_move_the_emulator_time() -> None:
     emulator = Emulator()
-    assert emulator.clock.freeze("2025-01-06T07:00:00Z") == datetime(2025, 1, 6, 7, tzinfo=UTC)
-    assert emulator.clock.advance(hours=2) == datetime(2025, 1, 6, 9, tzinfo=UTC)
-    assert emulator.clock.advance("1d") == datetime(2025, 1, 7, 9, tzinfo=UTC)
-    assert emulator.now() == datetime(2025, 1, 7, 9, tzinfo=UTC)
+    # A few days back, not years: leaving the frozen clock for an offset from the wall clock makes
+    # the devices live through every day in between (their timelines are published point by point).
+    start = (datetime.now(UTC) - timedelta(days=3)).replace(hour=7, minute=0, second=0, microsecond=0)
+    assert emulator.clock.freeze(start.strftime("%Y-%m-%dT%H:%M:%SZ")) == start
+    assert emulator.clock.advance(hours=2) == start + timedelta(hours=2)
+    assert emulator.clock.advance("1d") == start + timedelta(days=1, hours=2)
+    assert emulator.now() == start + timedelta(days=1, hours=2)
     emulator.clock.offset(days=-1)
     assert emulator.clock.describe()["mode"] == "offset"
     emulator.clock.speed(60)

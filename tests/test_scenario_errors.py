@@ -195,7 +195,9 @@ def test_the_pytest_plugin_fails_the_test_with_the_problems_and_no_traceback(
         def test_uses_it(gizwits):
             pass
     """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    # Only the plugin under test: the other installed plugins (schemathesis, hypothesis) take seconds to import.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:schemathesis",
+                                           "-p", "no:hypothesispytest")
     result.assert_outcomes(errors=1)
     output = result.stdout.str()
     assert "the gizwits fixture cannot load:" in output

@@ -10,6 +10,7 @@ import time_machine
 from freezegun import freeze_time
 
 from emulator.testing import Emulator
+from emulator.testing.live import LiveServer
 
 MONDAY_7AM = 1736146800  # 2025-01-06T07:00:00Z
 LOGIN = {"username": "demo@heatzy.test", "password": "heatzy-demo"}
@@ -48,3 +49,16 @@ def test_the_emulator_clock_modes_apply_on_top_of_patched_time(gizwits: Emulator
     with freeze_time("2025-01-06T07:00:00Z"):
         gizwits.clock.offset(hours=1)
         assert gizwits.clock.timestamp() == MONDAY_7AM + 3600
+
+
+def test_a_server_that_answered_under_freezegun_stops_when_told() -> None:
+    """freezegun also patches ``time.monotonic``: the server's loop keeps its timers on the real one,
+    or a timer armed while time was frozen (uvicorn's stop check) would never fire."""
+    server = LiveServer().start()
+    try:
+        with freeze_time("2025-01-06T07:00:00Z"):
+            clock = httpx.get(f"{server.url}/_emulator/clock", timeout=5).json()
+            assert clock["now"] == MONDAY_7AM
+    finally:
+        server.stop()
+    assert not server.running

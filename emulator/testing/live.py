@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from types import TracebackType
 
 from starlette.types import ASGIApp
@@ -17,6 +18,22 @@ from starlette.types import ASGIApp
 from ..app import create_app
 from ..gizwits.cloud.cloud import Cloud
 from ..server import announce_stop, bind_socket, runner
+
+
+class RealTimeLoop(asyncio.SelectorEventLoop):
+    """The server thread's event loop, its timers on the real monotonic clock.
+
+    freezegun patches ``time.monotonic`` for the whole process too: a timer armed while it froze
+    time would be due at the frozen instant's timestamp, decades ahead of the real clock, and never
+    fire (uvicorn's main loop, which checks every 0.1 s whether to stop, then never stopped). What
+    the emulator reads as the time (``time.time``) is not the loop's clock: it still follows the
+    patched time.
+    """
+
+    _monotonic = staticmethod(time.monotonic)  # the real one: the emulator is imported before any patching
+
+    def time(self) -> float:
+        return self._monotonic()
 
 
 class LiveServer:
@@ -48,7 +65,7 @@ class LiveServer:
         self._served = app
 
         def run() -> None:
-            loop = asyncio.new_event_loop()
+            loop = RealTimeLoop()
             self._loop = loop
             serve = runner(self.server_name)(app, sock, log_level="warning", started=self._ready.set,
                                              certfile=self.certfile)
@@ -70,6 +87,11 @@ class LiveServer:
         if not self._ready.wait(timeout) or self._error is not None:
             raise RuntimeError(f"the emulator did not start: {self._error!r}")
         return self
+
+    @property
+    def running(self) -> bool:
+        """True while the server's thread runs (it ends when :meth:`stop` has shut the server down)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
         if self._loop is not None and self._task is not None and not self._task.done():
