@@ -49,9 +49,11 @@ def _check_every_commit_against_memory() -> None:
     """``EMULATOR_CHECK_STATE=1``: every cloud of the run keeps a state file, and after every commit
     the file must hold exactly the world in memory (a store that changed a record without
     touching it shows here). Slow (each commit reads the whole file back); a check run of the
-    whole suite, not part of the usual one. Seven tests fail in this mode by construction: those
-    that assert a cloud has no state file (test_durable_state.py, without a file and refusing
-    files), and the one that forbids scanning users (the check reads every user back)."""
+    whole suite, not part of the usual one. Some tests fail in this mode by construction: those
+    that assert a cloud has no state file (test_durable_state.py: without a file, and the eight
+    refusing files), the one that forbids scanning users (the check reads every user back), and,
+    late in the run, the two that watch a terminal with select() (every cloud of the run keeps its
+    file open, so descriptors pass select's limit of 1,024)."""
     import os
     import tempfile
     import weakref
