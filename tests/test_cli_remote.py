@@ -162,7 +162,12 @@ def test_journal_follow_prints_new_requests_across_a_reset(server: Served) -> No
         second = follower.stdout.readline()
     finally:
         follower.send_signal(signal.SIGINT)
-        _, err = follower.communicate(timeout=10)
+        try:
+            _, err = follower.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            follower.kill()  # and its pipes closed: nothing of it is left for the next tests
+            _, err = follower.communicate()
+            pytest.fail(f"journal --follow did not end within 30 s of Ctrl+C (stderr: {err!r})")
     assert " GET /status 200 - " in first
     assert " GET /app/datapoint?product_key=nope 400 9002 - " in second
     assert follower.returncode == 0 and err == ""
