@@ -150,8 +150,11 @@ def test_journal_prints_the_requests_in_the_logs_format(server: Served, capsys: 
 
 
 def test_journal_follow_prints_new_requests_across_a_reset(server: Served) -> None:
+    # Ctrl+C as in a terminal: a run started in the background (a CI job's shell) ignores SIGINT, and its
+    # children inherit that; Python takes Ctrl+C only when SIGINT is not ignored at its start.
     follower = subprocess.Popen([sys.executable, "-m", "emulator", "journal", "--follow", "--url", server.url],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert follower.stdout is not None
         time.sleep(1.5)  # the follower is polling
