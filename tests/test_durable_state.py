@@ -212,50 +212,38 @@ def _foreign(path: Path) -> None:
     _sql(path, "CREATE TABLE notes (body TEXT)")
 
 
-def _other_format(path: Path) -> None:
+def _demo_file(path: Path) -> None:
     cloud = frozen()
     cloud.keep_state(path)
     cloud.durable.close()
-    _sql(path, "PRAGMA user_version=7")
+
+
+def _demo_file_then(statement: str) -> Any:
+    """A maker of a state file holding the demo world, then changed by ``statement``."""
+    def make(path: Path) -> None:
+        _demo_file(path)
+        _sql(path, statement)
+
+    return make
+
+
+_other_format = _demo_file_then("PRAGMA user_version=7")
 
 
 def _corrupted(path: Path) -> None:
-    cloud = frozen()
-    cloud.keep_state(path)
-    cloud.durable.close()
+    _demo_file(path)
     data = bytearray(path.read_bytes())
     data[len(data) // 3:] = b"\x5a" * (len(data) - len(data) // 3)
     path.write_bytes(bytes(data))
 
 
-def _bad_row(path: Path) -> None:
-    cloud = frozen()
-    cloud.keep_state(path)
-    cloud.durable.close()
-    _sql(path, "UPDATE records SET value = '{\"did\": ' WHERE part = 'devices'")
-
-
-def _not_a_device(path: Path) -> None:
-    cloud = frozen()
-    cloud.keep_state(path)
-    cloud.durable.close()
-    _sql(path, "UPDATE records SET value = '{\"did\": \"x\", \"product_key\": \"nope\"}' WHERE part = 'devices'")
-
-
-def _values_missing(path: Path) -> None:
-    """A device row that is JSON with the right fields, one data point short: devices are built on first
-    use, so this is found when the file is loaded, not when the device is first asked for."""
-    cloud = frozen()
-    cloud.keep_state(path)
-    cloud.durable.close()
-    _sql(path, "UPDATE records SET value = json_remove(value, '$.attrs[0]') WHERE part = 'devices'")
-
-
-def _unknown_field(path: Path) -> None:
-    cloud = frozen()
-    cloud.keep_state(path)
-    cloud.durable.close()
-    _sql(path, "UPDATE records SET value = json_set(value, '$.colour', 'red') WHERE part = 'devices'")
+_bad_row = _demo_file_then("UPDATE records SET value = '{\"did\": ' WHERE part = 'devices'")
+_not_a_device = _demo_file_then(
+    "UPDATE records SET value = '{\"did\": \"x\", \"product_key\": \"nope\"}' WHERE part = 'devices'")
+# A device row that is JSON with the right fields, one data point short: devices are built on first use,
+# so this is found when the file is loaded, not when the device is first asked for.
+_values_missing = _demo_file_then("UPDATE records SET value = json_remove(value, '$.attrs[0]') WHERE part = 'devices'")
+_unknown_field = _demo_file_then("UPDATE records SET value = json_set(value, '$.colour', 'red') WHERE part = 'devices'")
 
 
 @pytest.mark.parametrize(("make", "says"), [

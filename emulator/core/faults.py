@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .persist import from_rows, rows
+from .persist import Touched, from_rows, rows
 from .randomness import DrawnRandom, dump_random, load_random
 
 ACTIONS = ("error", "status", "latency", "drop", "throttle", "device")
@@ -215,6 +215,9 @@ class FaultRules:
         self.rng = DrawnRandom(seed)
         self._next = 1
         self._buckets: dict[str, _Bucket] = {}
+        #: Only for when every record counts (the first commit, the first after a load): the other
+        #: records are small enough to compare whole, and the generator says whether it moved.
+        self.touched = Touched()
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -311,17 +314,14 @@ class FaultRules:
         self.rules = from_rows(FaultRule, data["rules"])
         self._buckets = {k: _Bucket(tokens, at) for k, (tokens, at) in data["buckets"].items()}
         load_random(self.rng, data["rng"])
-        self._everything = True
-
-    _everything = True
+        self.touched.reload()
 
     def records(self) -> Iterator[tuple[str, Any]]:
         return iter(self.dump().items())
 
     def changed_records(self) -> dict[str, Any] | None:
         drawn = self.rng.take_drawn()
-        if self._everything:
-            self._everything = False
+        if self.touched.take() is None:  # every record counts
             return None
         changed = {"next": self._next, "rules": rows(self.rules),
                    "buckets": {k: [b.tokens, b.at] for k, b in self._buckets.items()}}

@@ -16,6 +16,8 @@ import random
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .persist import Touched
+
 
 def dump_random(rng: random.Random) -> list[Any]:
     version, internal, gauss = rng.getstate()
@@ -66,7 +68,9 @@ class RandomStates:
 
     def __init__(self, generators: dict[str, DrawnRandom]) -> None:
         self.generators = generators
-        self._everything = True
+        #: Only for when every record counts (the first commit, the first after a load): the
+        #: generators themselves say which moved.
+        self.touched = Touched()
 
     def dump(self) -> dict[str, list[Any]]:
         return {name: dump_random(rng) for name, rng in self.generators.items()}
@@ -75,7 +79,7 @@ class RandomStates:
         for name, state in data.items():
             if name in self.generators:
                 load_random(self.generators[name], state)
-        self._everything = True
+        self.touched.reload()
 
     def records(self) -> Iterator[tuple[str, Any]]:
         for name, rng in self.generators.items():
@@ -83,10 +87,7 @@ class RandomStates:
 
     def changed_records(self) -> dict[str, Any] | None:
         drawn = {name: dump_random(rng) for name, rng in self.generators.items() if rng.take_drawn()}
-        if self._everything:
-            self._everything = False
-            return None
-        return drawn
+        return None if self.touched.take() is None else drawn
 
     def load_records(self, records: Iterable[tuple[str, Any]]) -> None:
         self.load(dict(records))

@@ -267,7 +267,7 @@ class Simulation:
             if wake == UNFILED:
                 self._rearm(device)
             else:
-                self._file(did, tuple(wake) if isinstance(wake, list) else wake)
+                self._file(did, wake)
         for event in self.events.pending(WAKE):
             if event.data.get("at") not in self._calendar and event.key is not None:
                 self.events.cancel_key(event.key)

@@ -81,8 +81,9 @@ class DeviceDirectory:
             yield from registry.peek() if hasattr(registry, "peek") else registry
 
     def filed(self) -> Iterator[tuple[str, Any, Device | None]]:
-        """``(did, wake, device)`` for every device, to read only: a registry with ``filed()`` may give
-        None for a device it has not built yet, whose wake-up it knows (see
+        """``(did, wake, device)`` for every device, to read only (``wake`` as :attr:`Device.wake` holds
+        it): a registry with ``filed()`` may give None for a device it has not built yet, whose wake-up
+        it knows (see
         :meth:`emulator.gizwits.cloud.devicedata.registry.DeviceRegistry.filed`)."""
         for registry in list(self._registries.values()):
             if hasattr(registry, "filed"):

@@ -16,6 +16,7 @@ devices most of which nobody asks for before they next wake. Asking for every de
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -69,7 +70,7 @@ class DeviceRegistry:
             if isinstance(device, dict):
                 wake = device.get("wake", UNFILED)
                 if wake != UNFILED:
-                    yield did, wake, None
+                    yield did, _wake(wake), None
                     continue
                 device = self._built(did, device)
             yield did, device.wake, device
@@ -94,7 +95,7 @@ class DeviceRegistry:
         if isinstance(attrs, list):  # a state file's compact form (see _record)
             device["attrs"] = dict(zip(product.datapoints.by_name, attrs, strict=True))
         built = self._devices[did] = Device(product=product, family=FAMILIES[product.family], **device)
-        built.wake = tuple(wake) if isinstance(wake, list) else wake
+        built.wake = _wake(wake)
         return built
 
     def _every(self) -> list[Device]:
@@ -209,12 +210,20 @@ class DeviceRegistry:
             self.get(did)  # touched (and built: only built devices are saved)
 
 
+def _wake(saved: Any) -> Any:
+    """A row's ``wake`` as the simulation files it: JSON made its ``(instant, cause)`` a list."""
+    return tuple(saved) if isinstance(saved, list) else saved
+
+
 def _created_at(device: Device | dict[str, Any]) -> float:
     return device["created_at"] if isinstance(device, dict) else device.created_at
 
 
-#: The fields of a device row (``Device.dump`` and what ``_record`` adds), and those it must have.
-_ROW_FIELDS = frozenset({"did", "product_key", "mac", "passcode", "attrs", "created_at", "online", "is_disabled",
-                         "timezone", "updated_at", "state_changed_at", "meta", "environment", "sim", "mac_released",
-                         "wake"})
-_REQUIRED_FIELDS = frozenset({"did", "product_key", "mac", "passcode", "attrs", "created_at"})
+#: The device's fields a row gives as they are (its product and family come from ``product_key``; its
+#: cache is never saved); the fields of a row (those, and what ``_row`` / ``_record`` add), and those it
+#: must have (the fields without a default).
+_GIVEN = {f.name: f for f in dataclasses.fields(Device) if f.name not in ("product", "family", "cache")}
+_ROW_FIELDS = frozenset(_GIVEN) | {"product_key", "mac_released"}
+_REQUIRED_FIELDS = frozenset(name for name, f in _GIVEN.items()
+                             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING) \
+    | {"product_key"}

@@ -168,12 +168,8 @@ class BindingStore(DataclassRecords):
 
     def load(self, data: list[dict[str, Any]]) -> None:
         self._by_key, self._by_user, self._by_device = {}, {}, {}
-        by_key, by_user, by_device = self._by_key, self._by_user, self._by_device
-        for binding in from_rows(Binding, data):  # what _add does, inline: a restart loads every binding
-            uid, did = binding.uid, binding.did
-            by_key[(uid, did)] = binding
-            by_user.setdefault(uid, {})[did] = None
-            by_device.setdefault(did, {})[uid] = None
+        for binding in from_rows(Binding, data):
+            self._add(binding)
         self.touched.reload()
 
     def record_map(self) -> dict[tuple[str, str], Binding]:
