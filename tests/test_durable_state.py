@@ -269,6 +269,39 @@ def test_a_file_it_cannot_use_is_refused_and_nothing_is_loaded(tmp_path: Path, m
     assert isinstance(cloud.durable, NoDurableState)
 
 
+def test_a_history_row_that_is_not_a_record_is_left_out_when_read_and_deleted(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The history is read when first used, not at start (most of a large world's bytes): a row that
+    is not JSON, or JSON that is not a record, is found then, left out with a warning, and deleted
+    from the file with the next commit; the rest of the device's history is there."""
+    path = tmp_path / "state.db"
+    _demo_file(path)
+    db = sqlite3.connect(path)
+    keys = [key for (key,) in db.execute("SELECT key FROM records WHERE part = 'history' ORDER BY rowid")]
+    did = keys[0].split("/")[0]
+    mine = [key for key in keys if key.startswith(f"{did}/")]
+    broken, not_a_record = keys[0], next(key for key in keys if not key.startswith(f"{did}/"))
+    db.execute("UPDATE records SET value = '{\"at\": ' WHERE part = 'history' AND key = ?", (broken,))
+    db.execute("UPDATE records SET value = '[1, 2]' WHERE part = 'history' AND key = ?", (not_a_record,))
+    db.commit()
+    db.close()
+
+    cloud = frozen("empty")
+    with caplog.at_level("WARNING", logger="emulator.state"):
+        assert cloud.keep_state(path) is True
+        assert caplog.records == []  # not read yet
+        assert len(cloud.history.of(did)) == len(mine) - 1
+        cloud.history.of(not_a_record.split("/")[0])
+    warned = [record.getMessage() for record in caplog.records]
+    assert len(warned) == 2 and broken in warned[0] and not_a_record in warned[1]
+    cloud.durable.commit()
+    assert cloud.durable.differences() == []
+    left = {key for (key,) in cloud.durable._db.execute(  # type: ignore[union-attr]
+        "SELECT key FROM records WHERE part = 'history'")}
+    assert broken not in left and not_a_record not in left and len(left) == len(keys) - 2
+    cloud.durable.close()
+
+
 def test_a_file_in_use_by_another_emulator_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     first = frozen()

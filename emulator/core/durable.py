@@ -27,10 +27,11 @@ answers a write. Commits are ordered: rows collected first are written first.
 The file is identified by SQLite's ``application_id`` and carries its format in
 ``user_version``; a file of another format, another program, or no database at all is
 refused with a :class:`StateFileError` before anything is loaded, and loading checks
-every row is JSON (SQLite's ``json_valid``) and decodes them before it hands any to a
-part — but for a record store with ``load_texts(records)``, which takes the rows' JSON
-text and decodes each when it needs it (the history: a restart does not decode what
-nobody reads). The file is locked while open
+every row is JSON by decoding them before it hands any to a part — but for a record store
+with ``load_texts(records)``, which takes the rows' JSON text and decodes (so checks) each
+when it needs it (the history: a restart does not decode what nobody reads; checking its
+rows at start, SQLite's ``json_valid`` over most of a large world's bytes, was a third of
+a restart). The file is locked while open
 (``locking_mode=EXCLUSIVE``): a second emulator on the same file is refused.
 """
 
@@ -39,14 +40,12 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from .persist import RecordStore
+from .persist import RecordStore, decode_row
 
 if TYPE_CHECKING:
     import sqlite3
@@ -88,14 +87,18 @@ def encode(row: Any) -> str:
     return json.dumps(row, separators=(",", ":"))
 
 
-def decode(text: str) -> Any:
-    """A row's JSON. orjson builds the objects about twice as fast as :func:`json.loads`, which is most
-    of a restart's time with a large fleet; a row ``encode`` wrote with ``NaN`` or ``Infinity`` (JSON
-    extensions orjson refuses) is read by :mod:`json` as it was written."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while rows are made or read: it would run again and again over
+    every object made so far while hundreds of thousands are made and none is garbage (a third of a
+    restart's time with 100,000 devices, and of a commit writing all of them after a catch-up)."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class NoDurableState:
@@ -200,35 +203,19 @@ class DurableState:
         self.rows_written += len(writes)
 
     def _load(self, db: sqlite3.Connection, after_load: Callable[[], None] | None) -> None:
-        # The cyclic garbage collector is off while a world is read: it would run again and again over
-        # every object made so far while hundreds of thousands are made and none is garbage (a third of
-        # a restart's time with 100,000 devices).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             self._read(db, after_load)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _read(self, db: sqlite3.Connection, after_load: Callable[[], None] | None) -> None:
         with self._lock:
             lazy = [name for name, part in self._parts().items() if hasattr(part, "load_texts")]  # decode later
         db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock now, not at the first commit
         try:
-            # One pass over the table: the rows by part in the order they were first written, and the
-            # first row that is not JSON among the parts that decode theirs later (the others are
-            # checked by decoding them now).
-            among = ", ".join("?" * len(lazy))
+            # One pass over the table: the rows by part in the order they were first written.
             texts: dict[str, list[tuple[str, str]]] = {}
-            broken: tuple[str, str] | None = None
             # fetchall: the rows are built in C, not stepped through one by one here (a third faster).
-            for part, key, value, bad in db.execute(
-                    f"SELECT part, key, value, part IN ({among}) AND NOT json_valid(value) FROM records ORDER BY rowid",
-                    lazy).fetchall():
+            for part, key, value in db.execute("SELECT part, key, value FROM records ORDER BY rowid").fetchall():
                 texts.setdefault(part, []).append((key, value))
-                if bad and broken is None:
-                    broken = (part, key)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -239,13 +226,11 @@ class DurableState:
             if unknown:
                 raise StateFileError(f"{self.path} holds parts this emulator does not know ({', '.join(unknown)}); "
                                      "it was written by another version")
-            if broken is not None:
-                raise StateFileError(f"{self.path} holds a row that is not JSON ({broken[0]}/{broken[1]})")
             decoded: dict[str, list[tuple[str, Any]]] = {}
             try:
                 for part, items in texts.items():
                     if part not in lazy:
-                        decoded[part] = [(key, decode(value)) for key, value in items]
+                        decoded[part] = [(key, decode_row(value)) for key, value in items]
             except ValueError as error:
                 raise StateFileError(f"{self.path} holds a row that is not JSON ({error})") from None
             # What the parts held: put back if a part refuses what the file has for it, so a refused
@@ -294,7 +279,7 @@ class DurableState:
             db = self._db
             if db is None:
                 raise StateWriteError("the state file is closed")
-            with self._lock:
+            with self._lock, _collector_paused():
                 writes, wipes, deletes = self._collect(self._parts())
             if not writes and not wipes and not deletes:
                 return 0

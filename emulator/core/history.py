@@ -10,19 +10,22 @@ its instant and its rank among the device's records of that instant (``did/at/k`
 never moves: records are added after those of the same instant and removed by whole
 instants (pruning, forgetting what followed a moment). Loaded from a state file, a
 device's records stay JSON text until its history is first read or changed
-(:meth:`History.load_texts`): a restart does not decode what nobody asks for.
+(:meth:`History.load_texts`): a restart does not decode what nobody asks for. A row that
+turns out not to be a record then (not JSON, or not a record's) is left out with a warning
+in the log, and deleted from the file with the next commit.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .changes import Change, ChangeFeed
-from .persist import Touched
+from .persist import Touched, decode_row
 
 RETENTION = 7 * 24 * 3600
 #: Records older than the retention are dropped once they are this much older still, so the
@@ -44,10 +47,17 @@ def _row(record: Change) -> dict[str, Any]:
             "payload": record.payload.hex() if record.payload is not None else None}
 
 
-def _instant_and_rank(item: tuple[str, str]) -> tuple[float, int]:
-    """Where a record loaded as ``(key, JSON)`` goes among its device's: by its key's instant and rank."""
-    _, at, rank = item[0].rsplit("/", 2)
+def _instant_and_rank(key: str) -> tuple[float, int]:
+    """Where the record loaded from the row ``key`` goes among its device's: by the key's instant and rank."""
+    _, at, rank = key.rsplit("/", 2)
     return float(at), int(rank)
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+_log = logging.getLogger("emulator.state")
 
 
 def _from_row(did: str, item: dict[str, Any]) -> Change:
@@ -60,6 +70,8 @@ class History:
         self._records: dict[str, list[Change]] = defaultdict(list)
         #: Records loaded as text and not decoded yet: did -> [(key, JSON)] (put in order when decoded).
         self._texts: dict[str, list[tuple[str, str]]] = {}
+        #: Keys of rows loaded that were not records: deleted from the file at the next commit.
+        self._dropped: list[str] = []
         #: Keys (did, at, rank) of records added or removed.
         self.touched = Touched()
         feed.subscribe(self.record)
@@ -67,9 +79,18 @@ class History:
     def _decoded(self, did: str) -> None:
         """Decode the device's records still held as text."""
         texts = self._texts.pop(did, None)
-        if texts is not None:
-            texts.sort(key=_instant_and_rank)
-            self._records[did] = [_from_row(did, json.loads(text)) for _, text in texts]
+        if texts is None:
+            return
+        records: list[tuple[tuple[float, int], Change]] = []
+        for key, text in texts:
+            try:
+                records.append((_instant_and_rank(key), _from_row(did, decode_row(text))))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                self._dropped.append(key)
+                _log.warning("state file: history row %s is not a record; left out (deleted at the next commit)",
+                             key)
+        records.sort(key=_first)
+        self._records[did] = [record for _, record in records]
 
     def _decode_all(self) -> None:
         for did in list(self._texts):
@@ -139,7 +160,7 @@ class History:
     def load(self, data: dict[str, list[dict[str, Any]]]) -> None:
         self._records = defaultdict(list, {did: [_from_row(did, item) for item in items]
                                            for did, items in data.items()})
-        self._texts = {}
+        self._texts, self._dropped = {}, []
         self.touched.reload()
 
     def records(self) -> Iterator[tuple[str, Any]]:
@@ -155,7 +176,8 @@ class History:
         keys = self.touched.take()
         if keys is None:
             return None
-        changed: dict[str, Any] = {}
+        changed: dict[str, Any] = dict.fromkeys(self._dropped)
+        self._dropped = []
         for did, at, rank in keys:  # type: ignore[misc]
             records = self._records.get(did)
             record = None
@@ -175,5 +197,5 @@ class History:
         for item in records:
             found[item[0].rsplit("/", 2)[0]].append(item)  # the did; the instant and rank are read when decoded
         self._records = defaultdict(list)
-        self._texts = dict(found)
+        self._texts, self._dropped = dict(found), []
         self.touched.reload()

@@ -17,8 +17,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import json
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import orjson
 
 from .device import copy_json
 
@@ -98,6 +101,17 @@ class Touched:
             return None
         keys, self.keys = self.keys, {}
         return keys
+
+
+def decode_row(text: str) -> Any:
+    """A saved row's JSON. orjson builds the objects several times faster than :func:`json.loads` (which
+    was most of a restart's time with a large fleet, and most of catching up with its history); a row
+    written with ``NaN`` or ``Infinity`` (JSON extensions orjson refuses) is read by :mod:`json` as it
+    was written."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def rows(records: Iterable[Any]) -> list[dict[str, Any]]:

@@ -279,6 +279,8 @@ class DatapointSet:
 
     points: tuple[Datapoint, ...]
     by_name: Mapping[str, Datapoint] = field(init=False)
+    #: The points' names in order: a device's values are in this order when its dict's keys equal it.
+    names: list[str] = field(init=False)
     writable: tuple[Datapoint, ...] = field(init=False)
     #: Bytes of the status region and of the writable region, computed once: every control encodes a
     #: write payload, and measuring the region each time was the largest cost of a control request.
@@ -290,6 +292,7 @@ class DatapointSet:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {p.name: p for p in self.points})
+        object.__setattr__(self, "names", [p.name for p in self.points])
         object.__setattr__(self, "writable", tuple(p for p in self.points if p.writable))
         object.__setattr__(self, "status_size", _region_size(self.points))
         object.__setattr__(self, "write_size", _region_size(self.writable))

@@ -178,8 +178,8 @@ class DeviceRegistry:
         row = self._row(device)
         if device.wake != UNFILED:
             row["wake"] = device.wake  # what the simulation filed (see Device.wake)
-        names = device.product.datapoints.by_name
-        if len(row["attrs"]) == len(names) and all(a == b for a, b in zip(row["attrs"], names, strict=True)):
+        # The keys compared as one list (in C): a name-by-name loop was a fifth of writing a whole fleet.
+        if list(row["attrs"]) == device.product.datapoints.names:
             row["attrs"] = list(row["attrs"].values())
         return row
 
