@@ -50,8 +50,12 @@ from .changes import Change, ChangeFeed
 from .device import UNFILED, Device
 from .events import EventQueue
 from .history import History
+from .reports import SHARED
 
 WAKE, ONLINE = "device.wake", "device.online"
+#: Makes a Change from all its fields at once (see _publish).
+_new_tuple = tuple.__new__
+assert len(Change._fields) == 8, "_publish gives a Change its eight fields"
 
 
 class DeviceLookup(Protocol):
@@ -148,12 +152,15 @@ class Simulation:
             previous = cached[1] if cached is not None and cached[0] == seen else family.dynamic(device, seen)
             published = 0
             reported_at = None
+            changes_between = SHARED.changes
             while point is not None and point[0] <= until:
                 at, cause = point
                 current, point = step(device, at)
-                changes = {k: v for k, v in current.items() if previous[k] != v}
+                changes = changes_between(previous, current)
                 if changes:
-                    publish(Change(did, at, "attrs", changes, cause))
+                    # Change(...) without the keyword handling of its generated constructor: the
+                    # tuple made straight from its fields (saves about 0.15 us of 5 per point).
+                    publish(_new_tuple(Change, (did, at, "attrs", changes, cause, None, None, None)))
                     reported_at = at
                     published += 1
                 previous = current

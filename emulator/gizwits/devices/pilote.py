@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ...core.localtime import wall
+from ...core.reports import SHARED
 from .catalog import Product
 from .device import PROGRAM, Device
 from .heating import NONE, Scheduled
@@ -75,9 +76,12 @@ class Pilote(Scheduled):
         attrs = device.attrs
         if attrs.get("derog_mode", NONE) != NONE or not attrs.get("timer_switch") or "override" in device.sim:
             return self.dynamic(device, t), self.next_point(device, t)
-        # The common case, a device just following its program: one table lookup.
+        # The common case, a device just following its program: one table lookup, and the report
+        # every device following a program makes in that mode (see emulator.core.reports).
         mode, change = mode_and_change(self.program(device), device.timezone, t)
-        dynamic = {"mode": mode, "derog_mode": NONE, "derog_time": attrs.get("derog_time", 0)}
+        count = attrs.get("derog_time", 0)
+        dynamic = SHARED.report((self.name, mode, count),
+                                lambda: {"mode": mode, "derog_mode": NONE, "derog_time": count})
         return dynamic, (change, PROGRAM) if change is not None else None
 
     def store(self, device: Device, changes: dict[str, Any], now: float) -> None:
