@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -46,12 +45,6 @@ def enabled() -> bool:
 
 def _when(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def shown_user(identities: Sequence[str]) -> str | None:
-    """The token's user as the journal records it: its e-mail or username (after the uid), else its uid;
-    None without a valid token."""
-    return identities[1] if len(identities) > 1 else identities[0] if identities else None
 
 
 def request_line(entry: Entry, *, colour: bool = False) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import tracemalloc
+from typing import Any
 
 import pytest
 from conftest import APP_HEADERS, assert_error
@@ -156,3 +157,38 @@ def test_a_repeated_identity_header_is_read_the_same_way_everywhere(client: Test
     assert first["appid"] is None and first["faults"] == []
     assert first["headers"]["x-gizwits-application-id"] == f"{HEATZY_APP_ID}, {other}"
     assert second["appid"] == HEATZY_APP_ID and second["status"] == 400
+
+
+def test_an_entry_made_when_read_tells_the_request_as_it_was(client: TestClient, cloud: Cloud,
+                                                             demo: dict[str, str], demo_dids: dict[str, str]) -> None:
+    """Entries nobody listens to are made when first read: what they say is still what the request
+    carried when it was answered (the token's user, though the token was revoked since), and the same
+    entry as one made at once for a listener."""
+    did = demo_dids["Pilote2"]
+    client.delete("/_emulator/journal")
+    heard: list[Any] = []
+    client.get(f"/app/devdata/{did}/latest?unheard=1", headers=demo)
+    unsubscribe = cloud.journal.subscribe(heard.append)
+    client.get(f"/app/devdata/{did}/latest?unheard=1", headers=demo)
+    unsubscribe()
+    assert client.delete("/app/logout", headers=demo).status_code == 204
+    made_late, made_at_once, logout = cloud.journal.find()
+    assert heard == [made_at_once]
+    assert made_late.user == made_at_once.user == "demo@heatzy.test" and logout.path == "/app/logout"
+    late, at_once = made_late.as_dict(), made_at_once.as_dict()
+    for varying in ("id", "at", "duration_ms"):
+        del late[varying], at_once[varying]
+    assert late == at_once
+    assert late["dids"] == [did] and late["query"] == "unheard=1" and late["status"] == 200
+    assert cloud.journal.find()[0] is made_late  # made once
+
+
+def test_matching_a_path_on_dids_neither_builds_nor_touches_a_device(cloud: Cloud, demo_dids: dict[str, str]) -> None:
+    """Fault rules match on the dids a path names; finding them must not count those devices as
+    changed (the next commit of a state file would write them again)."""
+    did = demo_dids["Pilote2"]
+    cloud.devices.touched.keys = {}
+    assert did in cloud.devices and "latest" not in cloud.devices
+    assert cloud.devices.touched.keys == {}
+    cloud.devices.get(did)
+    assert cloud.devices.touched.keys == {did: None}

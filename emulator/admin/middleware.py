@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import request_log
 from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
-from ..core.journal import NOT_EMULATED, body_text, recorded_headers
+from ..core.journal import BODY_CHARS, NOT_EMULATED, Answered
 from ..core.world import World
 from ..gizwits.errors import error_body
 from ..responses import JSONResponse
@@ -44,10 +44,6 @@ class ConnectionDropped(ConnectionError):
     """A ``drop`` fault on a server that cannot abort the connection itself (in-process ASGI)."""
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return header_reading.joined(scope.get("headers", []))
-
-
 def _client(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else ""
@@ -62,7 +58,7 @@ class Surface(Protocol):
 
     def claims(self, path: str) -> bool: ...
 
-    def request_info(self, scope: Any, headers: dict[str, str], method: str, now: float,
+    def request_info(self, scope: Any, headers: header_reading.Reading, method: str, now: float,
                      client: str) -> RequestInfo: ...
 
     def fault_response(self, rule: FaultRule) -> Response: ...
@@ -78,10 +74,13 @@ _NOT_EMULATED_NAME = NOT_EMULATED_HEADER.encode()
 def surface_for(app: Any, path: str) -> Surface:
     """The surface of the cloud whose request this is (the first that claims the path)."""
     surfaces: list[Surface] = app.state.surfaces
-    return next(s for s in surfaces if s.claims(path))
+    for surface in surfaces:
+        if surface.claims(path):
+            return surface
+    raise LookupError(path)  # the last surface claims every path
 
 
-def request_info(surface: Surface, scope: Scope, headers: dict[str, str], now: float) -> RequestInfo:
+def request_info(surface: Surface, scope: Scope, headers: header_reading.Reading, now: float) -> RequestInfo:
     """What fault rules can match on. Call with the world's lock held."""
     method = "WEBSOCKET" if scope["type"] == "websocket" else scope["method"]
     return surface.request_info(scope, headers, method, now, _client(scope))
@@ -125,20 +124,20 @@ class ControlPlaneMiddleware:
             await self.app(scope, receive, send)
             return
         world: World = scope["app"].state.world
-        headers = _headers(scope)
+        reading = header_reading.of(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
             if scope["type"] == "http" and scope["method"] != "GET" and request_log.enabled():
                 send = _admin_logged(world, scope, send)
             if (scope["type"] == "http" and needs_token(scope["method"], scope["path"])
-                    and not token_accepted(world.config, headers)):
+                    and not token_accepted(world.config, reading.joined)):
                 detail = f"the admin API needs the {TOKEN_HEADER} header (a user token is not enough)"
                 await JSONResponse(error_body(9999, detail), status_code=401)(scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
-        await self._emulated(world, scope, headers, receive, send)
+        await self._emulated(world, scope, reading, receive, send)
 
-    async def _emulated(self, world: World, scope: Scope, headers: dict[str, str], receive: Receive,
+    async def _emulated(self, world: World, scope: Scope, reading: header_reading.Reading, receive: Receive,
                         send: Send) -> None:
         started = time.perf_counter()
         body, complete, replay, gone = b"", True, receive, False
@@ -146,25 +145,22 @@ class ControlPlaneMiddleware:
             body, complete, replay, gone = await _buffer(receive, world.config.max_body_bytes)
         surface = surface_for(scope["app"], scope["path"])
         with world.lock:
-            info = request_info(surface, scope, headers, world.now())
-            outcome = world.faults.decide(info, world.now())
+            now = world.now()
+            info = request_info(surface, scope, reading, now)
+            outcome = world.faults.decide(info, now)
         if outcome.delay > 0:
             await self.sleep(outcome.delay)
 
         def record(answer: _Answer) -> None:
-            kept, headers_cut = recorded_headers(headers)
-            text, body_cut = body_text(body, complete)
+            logged = request_log.enabled()
             with world.lock:
-                entry = world.journal.record(
-                    at=world.now(), method=info.method, path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"), headers=kept,
-                    headers_truncated=headers_cut, body_text=text, body_bytes=len(body), body_truncated=body_cut,
-                    status=answer.status, error_code=answer.error_code(),
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3), appid=info.appid,
-                    dids=list(info.dids), client=info.client, faults=list(outcome.fired),
-                    websocket=scope["type"] == "websocket", user=request_log.shown_user(info.users),
-                )
-            request_log.log_request(entry)
+                answered = Answered(  # in the order of its fields (see Answered)
+                    world.now(), info, scope.get("query_string", b""), reading, body[:BODY_CHARS * 4], len(body),
+                    complete, answer.status, answer.error_code(),
+                    round((time.perf_counter() - started) * 1000, 3), outcome.fired, scope["type"] == "websocket")
+                entry = world.journal.record(answered, make=logged)
+            if entry is not None and logged:
+                request_log.log_request(entry)
 
         answer = _Answer(send, record, surface)
         try:
@@ -254,7 +250,10 @@ class _Answer:
         kind = message["type"]
         if kind == "http.response.start":
             self.status = message["status"]
-            self._not_emulated = any(name.lower() == _NOT_EMULATED_NAME for name, _ in message["headers"])
+            # Only an error answer says "no such route" (a 404 or 405; a 200 envelope for a cloud that
+            # answers errors so): the scan is spared to every other answer.
+            self._not_emulated = (self.status >= 400 or self._surface.envelope_errors) and any(
+                name.lower() == _NOT_EMULATED_NAME for name, _ in message["headers"])
             self._held = message  # goes out with the first body message
             return
         if kind == "http.response.body" and self.status is not None and (

@@ -36,7 +36,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .persist import Touched, from_rows, rows
 from .randomness import DrawnRandom, dump_random, load_random
@@ -95,9 +95,9 @@ class FaultRule:
         return self.client is None or request.client == self.client
 
 
-@dataclass(frozen=True)
-class RequestInfo:
-    """What a rule can match on; built by the HTTP layer from a request."""
+class RequestInfo(NamedTuple):
+    """What a rule can match on; built by the HTTP layer from a request (on every request: a named
+    tuple is made in a third of the time a frozen dataclass takes)."""
 
     method: str
     path: str
@@ -121,6 +121,10 @@ class Outcome:
     delay: float = 0.0
     rule: FaultRule | None = None
     fired: tuple[str, ...] = ()
+
+
+#: What no rule fired on gives (shared: most requests meet no rule at all).
+UNTOUCHED = Outcome()
 
 
 @dataclass
@@ -284,7 +288,7 @@ class FaultRules:
                 delay += low if low == high else self.rng.uniform(low, high)
                 continue
             return Outcome(delay, rule, tuple(fired))
-        return Outcome(delay, None, tuple(fired))
+        return Outcome(delay, None, tuple(fired)) if fired else UNTOUCHED
 
     def device_fault(self, request: RequestInfo) -> FaultRule | None:
         """The device-level fault rule (``rule.device`` says which fault) that fires on an app's

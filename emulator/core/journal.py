@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import jsontext
+from .faults import RequestInfo
+from .headers import Reading
 
 DEFAULT_SIZE = 10_000
 #: Bytes the journal's entries may hold in all (an estimate), by default.
@@ -117,17 +119,62 @@ class Entry:
         del item["body_text"]
         return item
 
+
+
+def shown_user(identities: Sequence[str]) -> str | None:
+    """The token's user as an entry records it: its e-mail or username (after the uid), else its uid;
+    None without a valid token."""
+    return identities[1] if len(identities) > 1 else identities[0] if identities else None
+
+
+class Answered(NamedTuple):
+    """A request as the HTTP layer hands it to the journal once answered: what it read, as it read it.
+
+    The journal makes its :class:`Entry` (headers redacted and cut, body decoded, query cut) when the
+    entry is first read, or at once for a listener: a request whose entry nobody reads costs a tuple
+    of references (about 8 us of the 53 the app spent on a request in-process, measured). It is made
+    with its fields in order, not named: a third of the time (1.3 against 0.3 us, measured).
+    """
+
+    at: float
+    #: What fault rules matched on: method, path, appid, the token's user, dids, client.
+    info: RequestInfo
+    query: bytes
+    headers: Reading
+    #: The body received, at most its first ``BODY_CHARS * 4`` bytes (see :func:`body_text`).
+    body: bytes
+    body_bytes: int
+    complete: bool
+    status: int | None
+    error_code: int | None
+    duration_ms: float
+    faults: tuple[str, ...]
+    websocket: bool
+
     def weight(self) -> int:
-        """Roughly the bytes this entry holds."""
-        texts = sum(len(name) + len(value) for name, value in self.headers.items())
-        return _ENTRY_OVERHEAD + texts + len(self.body_text or "") + len(self.path) + len(self.query)
+        """Roughly the bytes the entry holds (its texts, and the object)."""
+        return _ENTRY_OVERHEAD + self.headers.chars + len(self.body) + len(self.info.path) + len(self.query)
+
+    def entry(self, ident: int) -> Entry:
+        info = self.info
+        kept, headers_cut = recorded_headers(self.headers.joined)
+        text, body_cut = body_text(self.body, self.complete and self.body_bytes == len(self.body))
+        return Entry(
+            id=ident, at=self.at, method=info.method, path=info.path,
+            query=self.query.decode("latin-1")[:QUERY_CHARS], headers=kept, headers_truncated=headers_cut,
+            body_text=text, body_bytes=self.body_bytes, body_truncated=body_cut, status=self.status,
+            error_code=self.error_code, duration_ms=self.duration_ms, appid=info.appid, dids=list(info.dids),
+            client=info.client, faults=list(self.faults), websocket=self.websocket, user=shown_user(info.users))
 
 
 class Journal:
     def __init__(self, size: int = DEFAULT_SIZE, max_bytes: int = DEFAULT_BYTES) -> None:
         self.size = size
         self.max_bytes = max_bytes
-        self._entries: deque[tuple[Entry, int]] = deque()
+        #: ``(entry, weight)``, oldest first; an entry not read yet is ``(id, Answered)`` (see :class:`Answered`).
+        self._entries: deque[tuple[Entry | tuple[int, Answered], int]] = deque()
+        #: Whether some entry has not been made yet.
+        self._unmade = False
         self._next = 1
         #: What the entries hold, in bytes (the sum of their :meth:`Entry.weight`).
         self.bytes = 0
@@ -137,21 +184,35 @@ class Journal:
         return len(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter([entry for entry, _ in self._entries])
+        return iter(self._made())
 
-    def record(self, **fields: Any) -> Entry:
-        """Record a request; ``query`` is cut at :data:`QUERY_CHARS`. The oldest entries go while there
-        are more than ``size`` or they hold more than ``max_bytes``."""
-        fields["query"] = fields.get("query", "")[:QUERY_CHARS]
-        entry = Entry(id=self._next, **fields)
+    def _made(self) -> list[Entry]:
+        """Every entry, oldest first, those not read before made now (once)."""
+        if self._unmade:
+            self._entries = deque((item if isinstance(item, Entry) else item[1].entry(item[0]), weight)
+                                  for item, weight in self._entries)
+            self._unmade = False
+        return [entry for entry, _ in self._entries]  # type: ignore[misc]
+
+    def record(self, answered: Answered, *, make: bool = False) -> Entry | None:
+        """Record a request. Its entry is made when first read, or now when someone listens or ``make``
+        is true (then it is returned). The oldest entries go while there are more than ``size`` or they
+        hold more than ``max_bytes``. Call with the world's lock held, as every reader does."""
+        ident = self._next
         self._next += 1
-        weight = entry.weight()
-        self._entries.append((entry, weight))
+        weight = answered.weight()
+        entry = answered.entry(ident) if make or self._listeners else None
+        if entry is None:
+            self._entries.append(((ident, answered), weight))
+            self._unmade = True
+        else:
+            self._entries.append((entry, weight))
         self.bytes += weight
         while len(self._entries) > 1 and (len(self._entries) > self.size or self.bytes > self.max_bytes):
             self.bytes -= self._entries.popleft()[1]
-        for listener in self._listeners:
-            listener(entry)
+        if entry is not None:
+            for listener in self._listeners:
+                listener(entry)
         return entry
 
     def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
@@ -170,7 +231,7 @@ class Journal:
     def find(self, *, method: str | None = None, path: str | None = None, did: str | None = None,
              status: int | None = None, emulated: bool | None = None) -> list[Entry]:
         """Entries, oldest first, with this method, path (a glob: ``/app/control/*``), did and status."""
-        return [e for e, _ in list(self._entries) if (
+        return [e for e in self._made() if (
             (method is None or e.method.upper() == method.upper())
             and (path is None or fnmatch.fnmatchcase(e.path, path))
             and (did is None or did in e.dids)

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.responses import PlainTextResponse, Response
 
 from ...core.faults import FaultRule, RequestInfo
+from ...core.headers import Reading
 from ...responses import JSONResponse
 from ..cloud.cloud import EwelinkCloud
 from ..errors import NOT_FOUND, THROTTLED, EwelinkError, envelope
@@ -30,12 +31,12 @@ class EwelinkSurface:
     def claims(self, path: str) -> bool:
         return path.startswith(PREFIXES) or path == "/v2"
 
-    def request_info(self, scope: Any, headers: dict[str, str], method: str, now: float, client: str) -> RequestInfo:
+    def request_info(self, scope: Any, headers: Reading, method: str, now: float, client: str) -> RequestInfo:
         """Call with the world's lock held."""
         cloud = self.cloud
         users: tuple[str, ...] = ()
         appid = headers.get(APPID_HEADER.lower())
-        auth = headers.get("authorization", "")
+        auth = headers.get("authorization", "") or ""
         if auth.startswith("Bearer "):
             try:
                 token = cloud.accounts.token(auth[7:].strip(), now)

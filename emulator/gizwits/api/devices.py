@@ -20,9 +20,9 @@ def latest(call: Call) -> Any:
     token = call.header(USER_TOKEN_HEADER)
     if token is not None:
         user = call.cloud.users.authenticate_token(call.appid, token, call.now)
-        device, _ = call.cloud.bound_device(user, did)
+        device, _ = call.cloud.bound_device(user, did, call.now)
     else:
-        device = call.cloud.observe(call.cloud.devices.require(did))
+        device = call.cloud.observe(call.cloud.devices.require(did), call.now)
     return devdata(device, call.now)
 
 

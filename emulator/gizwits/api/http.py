@@ -136,7 +136,7 @@ def single_header(request: Request, name: str) -> str | None:
     """A header's one value (None when absent); 9015 when the request repeats it: which value would
     count? (:mod:`emulator.core.headers`: fault rules and the journal read it the same way)."""
     try:
-        return headers.single(request.scope["headers"], name)
+        return headers.of(request.scope).single(name)
     except headers.RepeatedHeader as error:
         raise form_invalid(str(error)) from None
 

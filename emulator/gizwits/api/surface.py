@@ -42,22 +42,22 @@ class GizwitsSurface:
     def claims(path: str) -> bool:
         return True
 
-    def request_info(self, scope: Any, headers: dict[str, str], method: str, now: float, client: str) -> RequestInfo:
+    def request_info(self, scope: Any, headers: header_reading.Reading, method: str, now: float,
+                     client: str) -> RequestInfo:
         """Call with the cloud's lock held."""
         cloud = self.cloud
         # An identity header given twice has no value here, as for the app (9015) and the journal
         # (emulator/core/headers.py: one reading everywhere).
-        raw = scope.get("headers", [])
-        appid = header_reading.single_or_none(raw, APP_ID_HEADER)
+        appid = headers.single_or_none(APP_ID_HEADER)
         users: tuple[str, ...] = ()
-        token = header_reading.single_or_none(raw, USER_TOKEN_HEADER)
+        token = headers.single_or_none(USER_TOKEN_HEADER)
         if appid and token:
             try:
                 user = cloud.users.authenticate_token(appid, token, now)
                 users = identities(user.uid, user.email, user.username)
             except ApiError:
                 pass
-        dids = tuple(part for part in scope["path"].split("/") if part and cloud.devices.get(part) is not None)
+        dids = tuple(part for part in scope["path"].split("/") if part in cloud.devices)
         return RequestInfo(method, scope["path"], appid, users, dids, client)
 
     @staticmethod

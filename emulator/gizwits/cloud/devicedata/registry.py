@@ -52,6 +52,10 @@ class DeviceRegistry:
     def __len__(self) -> int:
         return len(self._devices)
 
+    def __contains__(self, did: object) -> bool:
+        """Whether ``did`` is a known device (it is neither built nor counted as touched)."""
+        return did in self._devices
+
     def peek(self) -> Iterator[Device]:
         """Every device, to read only: not counted as touched (whoever changes one must get it with
         :meth:`get` or by iterating). For listings of a large fleet: the next commit stays small."""
