@@ -251,7 +251,7 @@ class _Answer:
         if kind == "http.response.start":
             self.status = message["status"]
             # Only an error answer says "no such route" (a 404 or 405; a 200 envelope for a cloud that
-            # answers errors so): the scan is spared to every other answer.
+            # answers errors so): no other answer's headers are scanned.
             self._not_emulated = (self.status >= 400 or self._surface.envelope_errors) and any(
                 name.lower() == _NOT_EMULATED_NAME for name, _ in message["headers"])
             self._held = message  # goes out with the first body message

