@@ -75,7 +75,16 @@ async def serve_uvicorn(app: Starlette, sock: socket.socket, *, log_level: str =
                             timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
                             timeout_graceful_shutdown=max(1, round(limits.shutdown_timeout)))
     server = Server(config)
-    task = asyncio.ensure_future(server.serve(sockets=[guard(sock, limits)]))
+
+    async def serving() -> None:
+        # Stopped by Ctrl+C or SIGTERM, uvicorn raises the signal again once it has shut down, here in
+        # its task: the KeyboardInterrupt it becomes broke out of the event loop mid-shutdown (a
+        # traceback and "Event loop is closed" at every stop). The server having stopped is the end
+        # asked for: whoever awaits it goes on, and the process ends normally.
+        with contextlib.suppress(KeyboardInterrupt):
+            await server.serve(sockets=[guard(sock, limits)])
+
+    task = asyncio.ensure_future(serving())
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
     if started and server.started:

@@ -173,3 +173,21 @@ def test_sigterm_stops_within_seconds_with_a_request_held_by_a_latency_fault(ser
         assert served.process.returncode == 0
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_stopped_server_ends_cleanly_without_a_traceback(server: str, stop: signal.Signals) -> None:
+    """uvicorn raises the stopping signal again once it has shut down: that must not break out of the
+    event loop (it printed a traceback and "Event loop is closed" at every stop)."""
+    served = Served("--server", server)
+    try:
+        assert httpx.get(f"{served.url}/status", timeout=5).status_code == 200
+        served.process.send_signal(stop)
+        served.process.wait(timeout=15)
+        output = served.output_after(0)
+        assert served.process.returncode == 0, output
+        for sign in ("Traceback", "Exception ignored", "Task was destroyed", "Event loop is closed"):
+            assert sign not in output, output
+    finally:
+        served.stop()
