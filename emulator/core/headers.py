@@ -72,16 +72,12 @@ class Reading:
         key = name.lower()
         if key in self.repeats:
             raise RepeatedHeader(name, self.repeats[key])
-        value = self._raw.get(key.encode("latin-1"))
-        return None if value is None else value.decode("latin-1")
+        return self.get(key)
 
     def single_or_none(self, name: str) -> str | None:
         """The header's value, None when absent or repeated (for whoever must not refuse the request)."""
         key = name.lower()
-        if key in self.repeats:
-            return None
-        value = self._raw.get(key.encode("latin-1"))
-        return None if value is None else value.decode("latin-1")
+        return None if key in self.repeats else self.get(key)
 
 
 def of(scope: MutableMapping[str, Any]) -> Reading:
