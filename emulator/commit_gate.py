@@ -31,7 +31,7 @@ class CommitBeforeAnswer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        durable = scope["app"].state.world.durable
+        durable = scope["app"].world.durable
         if isinstance(durable, NoDurableState):
             # In memory there is nothing to commit: the answer goes out as it is (saves a wrapper
             # around every message of every request). The durable state is looked up per request,

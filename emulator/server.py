@@ -24,7 +24,7 @@ SERVERS = ("uvicorn", "hypercorn")
 
 def limits_of(app: Starlette) -> ServerLimits:
     """The transport limits of the app's configuration (defaults for an app without one)."""
-    config = getattr(app.state, "config", None)
+    config = getattr(app, "config", None)
     if config is None:
         return ServerLimits()
     return ServerLimits(config.header_timeout, config.keep_alive_timeout, config.max_connections,

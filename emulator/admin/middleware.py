@@ -73,7 +73,7 @@ _NOT_EMULATED_NAME = NOT_EMULATED_HEADER.encode()
 
 def surface_for(app: Any, path: str) -> Surface:
     """The surface of the cloud whose request this is (the first that claims the path)."""
-    surfaces: list[Surface] = app.state.surfaces
+    surfaces: list[Surface] = app.surfaces
     for surface in surfaces:
         if surface.claims(path):
             return surface
@@ -123,7 +123,7 @@ class ControlPlaneMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        world: World = scope["app"].state.world
+        world: World = scope["app"].world
         reading = header_reading.of(scope)
         if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
             if scope["type"] == "http" and scope["method"] != "GET" and request_log.enabled():
@@ -141,7 +141,7 @@ class ControlPlaneMiddleware:
                         send: Send) -> None:
         started = time.perf_counter()
         body, complete, replay, gone = b"", True, receive, False
-        if scope["type"] == "http":
+        if scope["type"] == "http" and _may_have_body(scope, reading):
             body, complete, replay, gone = await _buffer(receive, world.config.max_body_bytes)
         surface = surface_for(scope["app"], scope["path"])
         with world.lock:
@@ -157,7 +157,7 @@ class ControlPlaneMiddleware:
                 answered = Answered(  # in the order of its fields (see Answered)
                     world.now(), info, scope.get("query_string", b""), reading, body[:BODY_CHARS * 4], len(body),
                     complete, answer.status, answer.error_code(),
-                    round((time.perf_counter() - started) * 1000, 3), outcome.fired, scope["type"] == "websocket")
+                    (time.perf_counter() - started) * 1000, outcome.fired, scope["type"] == "websocket")
                 entry = world.journal.record(answered, make=logged)
             if entry is not None and logged:
                 request_log.log_request(entry)
@@ -192,6 +192,18 @@ def _admin_logged(world: World, scope: Scope, send: Send) -> Send:
         await send(message)
 
     return logged
+
+
+#: HTTP versions whose requests have a body only when a header says so.
+_FRAMED_VERSIONS = frozenset({"1.0", "1.1"})
+
+
+def _may_have_body(scope: Scope, reading: header_reading.Reading) -> bool:
+    """Whether the request can carry a body. In HTTP/1.x only a request with a Content-Length or a
+    Transfer-Encoding has one (RFC 9112 section 6.3); over HTTP/2 data may come without either.
+    A GET is not buffered then (saves a receive and a replaying wrapper: 2-4 us in-process)."""
+    return (scope.get("http_version") not in _FRAMED_VERSIONS
+            or reading.has("content-length") or reading.has("transfer-encoding"))
 
 
 async def _buffer(receive: Receive, limit: int) -> tuple[bytes, bool, Receive, bool]:

@@ -111,7 +111,7 @@ class RequestInfo(NamedTuple):
 
 def identities(*values: str | None) -> tuple[str, ...]:
     """What a rule's ``user`` may name: the uid, e-mail and username that exist."""
-    return tuple(v for v in values if v)
+    return tuple(filter(None, values))  # a third of a generator's time (every request asks)
 
 
 @dataclass(frozen=True)
@@ -297,6 +297,14 @@ class FaultRules:
             if rule.action == "device" and self._device_matches(rule, request) and self._fires(rule):
                 return rule
         return None
+
+    def command_fault(self, appid: str, did: str, *user: str | None) -> FaultRule | None:
+        """:meth:`device_fault` for an app's command to ``did`` by the user named ``user`` (uid,
+        e-mail, ...). With no rule set, the common case, the request's description is not built
+        (saves ~2 us a command)."""
+        if not self.rules:
+            return None
+        return self.device_fault(RequestInfo("POST", "", appid, identities(*user), (did,)))
 
     @staticmethod
     def _device_matches(rule: FaultRule, request: RequestInfo) -> bool:

@@ -62,6 +62,10 @@ class Reading:
             self._joined = {name.decode("latin-1"): value.decode("latin-1") for name, value in self._raw.items()}
         return self._joined
 
+    def has(self, name: str) -> bool:
+        """Whether the header was sent (``name`` in lower case)."""
+        return name.encode("latin-1") in self._raw
+
     def get(self, name: str, default: str | None = None) -> str | None:
         """The header's value (repeated values joined by ", "), ``default`` when absent."""
         value = self._raw.get(name.lower().encode("latin-1"))

@@ -163,7 +163,7 @@ class Answered(NamedTuple):
             id=ident, at=self.at, method=info.method, path=info.path,
             query=self.query.decode("latin-1")[:QUERY_CHARS], headers=kept, headers_truncated=headers_cut,
             body_text=text, body_bytes=self.body_bytes, body_truncated=body_cut, status=self.status,
-            error_code=self.error_code, duration_ms=self.duration_ms, appid=info.appid, dids=list(info.dids),
+            error_code=self.error_code, duration_ms=round(self.duration_ms, 3), appid=info.appid, dids=list(info.dids),
             client=info.client, faults=list(self.faults), websocket=self.websocket, user=shown_user(info.users))
 
 

@@ -34,7 +34,7 @@ def settling(route: Route) -> Route:
 
     async def answer_after_pushes(request: Request) -> Response:
         response: Response = await inner(request)
-        registry = request.app.state.cloud.sessions
+        registry = request.app.cloud.sessions
         if len(registry):
             await registry.settled()
         return response

@@ -28,7 +28,7 @@ def open_streams(request: Request) -> Streams:
 
 
 async def event_stream(request: Request) -> StreamingResponse:
-    watch = watch_of(request.app.state.cloud, cards.roster)
+    watch = watch_of(request.app.cloud, cards.roster)
     stream = Stream(asyncio.get_running_loop())
     streams = open_streams(request)
 

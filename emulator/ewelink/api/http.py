@@ -202,7 +202,7 @@ def endpoint(*, auth: str, body: str = "none") -> Callable[[Handler], Callable[[
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
-            cloud: EwelinkCloud = request.app.state.ewelink
+            cloud: EwelinkCloud = request.app.ewelink
             raw = await read_body(request) if body != "none" else b""
             with cloud.lock:
                 now = cloud.world.sync()

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ...core.faults import RequestInfo, identities
+from ...core.faults import identities
 from ...core.outbox import Outbox
 from ...core.randomness import RandomStates
 from ...core.scenario import Problem, ScenarioError
@@ -219,7 +219,7 @@ class EwelinkCloud:
             raise bad_params(str(error)) from None
         if not device.online:
             raise EwelinkError(4002, f"device {deviceid!r} is offline")
-        rule = self.world.faults.device_fault(RequestInfo("POST", "", appid, self.identities(account), (deviceid,)))
+        rule = self.world.faults.command_fault(appid, deviceid, *self.identities(account))
         if rule is not None:
             raise EwelinkError(DEVICE_FAULT_CODES[rule.device or ""], f"fault rule {rule.id}")
         return self.write(device, changes, source=source, uid=account.apikey, appid=appid)

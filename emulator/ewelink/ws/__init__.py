@@ -22,7 +22,7 @@ protocol_for: ProtocolSlot[EwelinkProtocol] = ProtocolSlot(EwelinkProtocol)
 
 
 async def app_websocket(websocket: WebSocket) -> None:
-    cloud: EwelinkCloud = websocket.app.state.ewelink
+    cloud: EwelinkCloud = websocket.app.ewelink
     await cloud.world.sessions.run(websocket, protocol_for(cloud))
 
 

@@ -80,8 +80,8 @@ def swagger_page(title: str, documents: list[tuple[str, str]]) -> HTMLResponse:
 @endpoint(auth="none")
 def docs_page(call: Call) -> Any:
     """The page shows this API's document and the others the application lists in
-    ``app.state.documents`` (``[(name, url)]``: the other clouds served beside it)."""
-    others = list(getattr(call.request.app.state, "documents", []))
+    ``app.documents`` (``[(name, url)]``: the other clouds served beside it)."""
+    others = list(getattr(call.request.app, "documents", []))
     return swagger_page("gizwits-emulator API", [PRIMARY, *others])
 
 

@@ -201,7 +201,7 @@ def endpoint(*, auth: str = "user", body: str = "none",
 
     def wrap(handler: Handler) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
-            cloud: Cloud = request.app.state.cloud
+            cloud: Cloud = request.app.cloud
             limit = body_limit(cloud) if body_limit is not None else None
             raw = await read_body(request, cloud, limit) if body != "none" else b""
             with cloud.lock:

@@ -57,7 +57,7 @@ class GizwitsSurface:
                 users = identities(user.uid, user.email, user.username)
             except ApiError:
                 pass
-        dids = tuple(part for part in scope["path"].split("/") if part in cloud.devices)
+        dids = cloud.devices.among(scope["path"].split("/"))
         return RequestInfo(method, scope["path"], appid, users, dids, client)
 
     @staticmethod

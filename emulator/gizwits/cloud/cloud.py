@@ -27,7 +27,7 @@ from ...core.changes import ChangeFeed
 from ...core.clock import Clock
 from ...core.durable import DurableState, NoDurableState
 from ...core.events import EventQueue
-from ...core.faults import FaultRules, RequestInfo, identities
+from ...core.faults import FaultRules
 from ...core.history import History
 from ...core.ids import IdFactory
 from ...core.journal import Journal
@@ -314,8 +314,7 @@ class Cloud:
             raise ApiError(9023)
         if not device.online:
             raise ApiError(9042, f"device {did!r} is offline")
-        fault = self.faults.device_fault(RequestInfo("POST", "", appid, identities(user.uid, user.email, user.username),
-                                                     (did,)))
+        fault = self.faults.command_fault(appid, did, user.uid, user.email, user.username)
         if fault is not None:
             raise ApiError(DEVICE_FAULT_CODES[fault.device or ""], f"fault rule {fault.id}")
         changes, payload = self.command(device, attrs=attrs, raw=raw)

@@ -22,7 +22,7 @@ protocol_for: ProtocolSlot[GizwitsProtocol] = ProtocolSlot(GizwitsProtocol)
 
 
 async def app_websocket(websocket: WebSocket) -> None:
-    cloud: Cloud = websocket.app.state.cloud
+    cloud: Cloud = websocket.app.cloud
     await cloud.sessions.run(websocket, protocol_for(cloud))
 
 
