@@ -20,16 +20,15 @@ its lock), whether or not a server thread is answering at the same time::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from httpx_ws import AsyncWebSocketSession, aconnect_ws
-from httpx_ws.transport import ASGIWebSocketTransport
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..admin import control
@@ -55,6 +54,10 @@ from .live import LiveServer
 from .redirect import Redirect
 from .tls import test_tls
 
+if TYPE_CHECKING:
+    from httpx_ws import AsyncWebSocketSession
+    from httpx_ws.transport import ASGIWebSocketTransport
+
 #: Where in-process clients send their requests (the Host they show).
 IN_PROCESS_URL = "https://euapi.gizwits.com"
 
@@ -69,22 +72,68 @@ def _settle(cloud: Cloud) -> None:
         cloud.sessions.flush()
 
 
-class EmulatorTransport(ASGIWebSocketTransport):
-    """ASGI transport into the emulator's app (HTTP, and WebSockets with ``httpx_ws.aconnect_ws``
-    once the client is entered); a dropped connection becomes what a network client sees."""
+def _is_websocket(request: httpx.Request) -> bool:
+    """A WebSocket handshake, as ``httpx_ws.aconnect_ws`` sends it (the test its own transport makes)."""
+    return request.url.scheme in ("ws", "wss") or request.headers.get("upgrade") == "websocket"
+
+
+class EmulatorTransport(httpx.ASGITransport):
+    """ASGI transport into the emulator's app (HTTP, and WebSockets with ``httpx_ws.aconnect_ws``);
+    a dropped connection becomes what a network client sees.
+
+    WebSockets go through ``httpx_ws``'s ASGI transport, made at the first handshake: importing
+    ``httpx_ws`` (with wsproto and all of httpcore) and anyio's event-loop backend is ~80 ms, half
+    of the emulator's cold start, that a test making only HTTP requests does not pay. That transport
+    lives in a task of its own, entered there and left there when this transport closes (anyio
+    wants its task group entered and left in one task, whichever task made the first handshake).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         async def in_process(scope: Scope, receive: Receive, send: Send) -> None:
             await app({**scope, IN_PROCESS: True}, receive, send)
 
         super().__init__(app=in_process)
+        self._websockets: ASGIWebSocketTransport | None = None
+        self._websockets_made = asyncio.Lock()
+        self._holder: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
+            if _is_websocket(request):
+                return await (await self._websocket_transport()).handle_async_request(request)
             return await super().handle_async_request(request)
         except ConnectionDropped:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
                                             request=request) from None
+
+    async def aclose(self) -> None:
+        self._closing.set()
+        if self._holder is not None:
+            holder, self._holder, self._websockets = self._holder, None, None
+            await holder  # the WebSocket transport's own close; its errors are raised here
+
+    async def _websocket_transport(self) -> ASGIWebSocketTransport:
+        async with self._websockets_made:
+            if self._websockets is None:
+                from httpx_ws.transport import ASGIWebSocketTransport
+
+                transport = ASGIWebSocketTransport(app=self.app)
+                entered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._holder = asyncio.create_task(self._hold(transport, entered))
+                await entered
+                self._websockets = transport
+        return self._websockets
+
+    async def _hold(self, transport: ASGIWebSocketTransport, entered: asyncio.Future[None]) -> None:
+        try:
+            async with transport:
+                entered.set_result(None)
+                await self._closing.wait()
+        except BaseException as error:
+            if entered.done():
+                raise
+            entered.set_exception(error)
 
 
 class ClockHandle:
@@ -261,6 +310,8 @@ class EwelinkHandle:
         when started, in-process otherwise; with ``region``, on that region's WebSocket domain
         (its ``Host``: the handshake then checks the account lives there)."""
         host = WS_HOSTS[region] if region is not None else None
+        from httpx_ws import aconnect_ws
+
         if self._emulator.url:
             if host is not None:
                 options["headers"] = {"Host": f"{host}:{EWELINK_WS_PORT}", **options.get("headers", {})}
@@ -413,6 +464,8 @@ class Emulator:
     async def websocket(self, **options: Any) -> AsyncIterator[AsyncWebSocketSession]:
         """A WebSocket on ``/ws/app/v1`` (an ``httpx_ws`` session: ``send_json``, ``receive_json``):
         to the live server's plain listener when started, in-process (no socket) otherwise."""
+        from httpx_ws import aconnect_ws
+
         if self.url:
             async with aconnect_ws(f"{self.url.replace('http', 'ws', 1)}{WEBSOCKET_PATH}", **options) as ws:
                 yield ws
