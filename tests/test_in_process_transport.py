@@ -59,3 +59,4 @@ def test_websockets_opened_from_other_tasks_share_the_client_and_close_with_it(g
     assert asyncio.run(main()) == [refused] * 4
     assert len(gizwits.journal(path="/ws/app/v1")) == 4
 
+

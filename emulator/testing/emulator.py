@@ -84,8 +84,8 @@ class EmulatorTransport(httpx.ASGITransport):
     WebSockets go through ``httpx_ws``'s ASGI transport, made at the first handshake: importing
     ``httpx_ws`` (with wsproto and all of httpcore) and anyio's event-loop backend is ~80 ms, half
     of the emulator's cold start, that a test making only HTTP requests does not pay. That transport
-    lives in a task of its own, entered there and left there when this transport closes (anyio
-    wants its task group entered and left in one task, whichever task made the first handshake).
+    lives in a task of its own, which enters it and leaves it when this transport closes: anyio wants
+    a task group entered and left by one task, and a handshake may come from any task.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -95,7 +95,7 @@ class EmulatorTransport(httpx.ASGITransport):
         super().__init__(app=in_process)
         self._websockets: ASGIWebSocketTransport | None = None
         self._websockets_made = asyncio.Lock()
-        self._holder: asyncio.Task[None] | None = None
+        self._holders: list[asyncio.Task[None]] = []
         self._closing = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -109,8 +109,8 @@ class EmulatorTransport(httpx.ASGITransport):
 
     async def aclose(self) -> None:
         self._closing.set()
-        if self._holder is not None:
-            holder, self._holder, self._websockets = self._holder, None, None
+        holders, self._holders, self._websockets = self._holders, [], None
+        for holder in holders:
             await holder  # the WebSocket transport's own close; its errors are raised here
 
     async def _websocket_transport(self) -> ASGIWebSocketTransport:
@@ -120,7 +120,7 @@ class EmulatorTransport(httpx.ASGITransport):
 
                 transport = ASGIWebSocketTransport(app=self.app)
                 entered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-                self._holder = asyncio.create_task(self._hold(transport, entered))
+                self._holders.append(asyncio.create_task(self._hold(transport, entered)))
                 await entered
                 self._websockets = transport
         return self._websockets
@@ -128,12 +128,16 @@ class EmulatorTransport(httpx.ASGITransport):
     async def _hold(self, transport: ASGIWebSocketTransport, entered: asyncio.Future[None]) -> None:
         try:
             async with transport:
-                entered.set_result(None)
+                if not entered.done():  # done: the handshake's task was cancelled meanwhile
+                    entered.set_result(None)
                 await self._closing.wait()
         except BaseException as error:
             if entered.done():
                 raise
-            entered.set_exception(error)
+            if isinstance(error, asyncio.CancelledError):
+                entered.cancel()
+                raise
+            entered.set_exception(error)  # raised in the task that made the handshake
 
 
 class ClockHandle:
