@@ -23,7 +23,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +178,7 @@ def reset(admin: Admin, args: argparse.Namespace) -> str:
     return f"reset to {answer['fixture']} (seed {answer['seed']})"
 
 
-_ENTRY_FIELDS = {f.name for f in fields(Entry)}
+_ENTRY_FIELDS = set(Entry.__struct_fields__)
 
 
 def entry_of(item: dict[str, Any]) -> Entry:

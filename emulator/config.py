@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field, structs
 
 #: The Heatzy application id, known to every emulator.
 HEATZY_APP_ID = "c70a66ff039d41b4a220e198b0fcc8b3"
@@ -15,8 +16,7 @@ DEFAULT_TOKEN_TTL = 7 * 24 * 3600
 API_VERSION = "2.36.0"
 
 
-@dataclass(frozen=True)
-class EmulatorConfig:
+class EmulatorConfig(Struct, frozen=True):
     host: str = "127.0.0.1"
     port: int = 8000
     server: str = "uvicorn"
@@ -50,4 +50,4 @@ class EmulatorConfig:
     ws_heartbeat_timeout: float = 180.0
 
     def with_changes(self, **changes: object) -> EmulatorConfig:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return structs.replace(self, **changes)  # type: ignore[arg-type]

@@ -29,8 +29,9 @@ import resource
 import socket
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 #: A connection this long without receiving anything may be closed to admit a new one.
 EVICTABLE_AFTER = 1.0
@@ -44,8 +45,7 @@ def descriptor_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-@dataclass(frozen=True)
-class ServerLimits:
+class ServerLimits(Struct, frozen=True):
     header_timeout: float = 10.0
     keep_alive_timeout: float = 5.0
     #: None: the process's file descriptor limit less 64.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 from clocked import T0, cloud_at
 from conftest import login, user_headers
+from msgspec import structs
 from starlette.testclient import TestClient
 
 from emulator.gizwits.cloud.automation.linkage import MAX_CHAIN
@@ -210,7 +210,7 @@ def test_alert_rules_fire_when_the_alert_occurs_and_recovers(client: TestClient,
     pilote2 = cloud.catalog.resolve("Pilote2")
     specs = [DatapointSpec("mode", "enum", enum=("cft", "eco", "fro")), DatapointSpec("overheat", "uint8", kind=ALERT,
                                                                                         max=1)]
-    product = dataclasses.replace(pilote2, product_key="0" * 32, name="Alerting",
+    product = structs.replace(pilote2, product_key="0" * 32, name="Alerting",
                                   datapoints=DatapointSet(layout(specs)))
     cloud.catalog = Catalog([*cloud.catalog, product])
     device = cloud.register_device(product)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 from conftest import assert_error
+from msgspec import structs
 from starlette.testclient import TestClient
 from support_users import FRIEND_EMAIL, T0, friend_headers, register, roles, share, uid_of
 
@@ -99,7 +99,7 @@ def test_a_product_without_sharing_cannot_share(client: TestClient, cloud: Cloud
                                                 did: str) -> None:
     device = cloud.devices.get(did)
     assert device is not None
-    device.product = dataclasses.replace(device.product, sharing=False)
+    device.product = structs.replace(device.product, sharing=False)
     assert_error(client.post("/app/sharing", headers=demo, json={"type": 0, "did": did, "email": FRIEND_EMAIL}),
                  9081, 400)
     assert cloud.bindings.get(uid_of(cloud, DEMO_EMAIL), did).role == "special"  # type: ignore[union-attr]

@@ -15,9 +15,10 @@ Nothing else in the package may read the time: everything asks its clock.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+from msgspec import Struct
 
 ClockMode = Literal["real", "frozen", "offset", "speed"]
 
@@ -26,8 +27,7 @@ def _wall() -> float:
     return time.time()
 
 
-@dataclass
-class _Anchor:
+class _Anchor(Struct):
     """Virtual time ``virtual`` was reached at wall time ``wall``."""
 
     wall: float

@@ -24,8 +24,9 @@ Time is lazy. A family describes a device as:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 #: Who caused a timeline point: a program, or the device itself (countdowns, sensors).
 PROGRAM, DEVICE = "program", "device"
@@ -109,8 +110,7 @@ class Family:
         return {}
 
 
-@dataclass(kw_only=True)
-class Device:
+class Device(Struct, kw_only=True):
     did: str
     family: Family
     attrs: dict[str, Any]
@@ -125,12 +125,12 @@ class Device:
     #: Behaviour state the family keeps beside the values (JSON-able).
     sim: dict[str, Any] = field(default_factory=dict)
     #: Derived data the family recomputes at will (compiled program, ...); never saved.
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    cache: dict[str, Any] = field(default_factory=dict)
     #: The wake-up the simulation filed for the device, ``(instant, cause)`` or None; :data:`UNFILED`
     #: until it files one. A state file keeps it beside the device, so a restart files every device
     #: again as it was instead of working out each one's next timeline point (not in snapshots: a
     #: restore works them out).
-    wake: Any = field(default=UNFILED, repr=False, compare=False)
+    wake: Any = UNFILED
 
     def read(self, now: float) -> dict[str, Any]:
         return self.family.read(self, now)

@@ -27,22 +27,22 @@ import gc
 import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 Handler = Callable[[dict[str, Any], float], None]
 
 
-@dataclass(order=True)
-class Event:
+class Event(Struct, order=True):
     due: float
     seq: int
-    kind: str = field(compare=False)
-    data: dict[str, Any] = field(compare=False, default_factory=dict)
-    cancelled: bool = field(compare=False, default=False)
-    key: str | None = field(compare=False, default=None)
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+    cancelled: bool = False
+    key: str | None = None
     #: Set once the event has run.
-    done: bool = field(compare=False, default=False)
+    done: bool = False
 
     @property
     def pending(self) -> bool:

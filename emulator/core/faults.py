@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from msgspec import Struct
 
 from .persist import Touched, from_rows, rows
 from .randomness import DrawnRandom, dump_random, load_random
@@ -55,8 +56,7 @@ class FaultSpecError(ValueError):
     """A rule description that cannot be used; the message says why."""
 
 
-@dataclass
-class FaultRule:
+class FaultRule(Struct):
     id: str
     action: str
     method: str = "*"
@@ -114,8 +114,7 @@ def identities(*values: str | None) -> tuple[str, ...]:
     return tuple(filter(None, values))  # a third of a generator's time (every request asks)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     """What the faults decided for one request: a delay, and the rule that answers instead (if any)."""
 
     delay: float = 0.0
@@ -127,8 +126,7 @@ class Outcome:
 UNTOUCHED = Outcome()
 
 
-@dataclass
-class _Bucket:
+class _Bucket(Struct):
     tokens: float
     at: float
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
+
+from msgspec import Struct, field
 
 from . import jsontext
 from .faults import RequestInfo
 from .headers import Reading
+from .persist import as_row
 
 DEFAULT_SIZE = 10_000
 #: Bytes the journal's entries may hold in all (an estimate), by default.
@@ -68,8 +70,7 @@ def body_text(raw: bytes, complete: bool = True) -> tuple[str | None, bool]:
     return text[:BODY_CHARS], not complete or len(text) > BODY_CHARS or len(raw) > BODY_CHARS * 4
 
 
-@dataclass
-class Entry:
+class Entry(Struct):
     id: int
     at: float
     method: str
@@ -114,7 +115,7 @@ class Entry:
             return self.body_text
 
     def as_dict(self) -> dict[str, Any]:
-        item = asdict(self)
+        item = as_row(self)
         item["body"] = self.body
         del item["body_text"]
         return item

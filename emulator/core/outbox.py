@@ -7,14 +7,14 @@ cleared), one record each, keyed by their place in the outbox.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .persist import Touched
+from msgspec import Struct, field
+
+from .persist import Touched, as_row
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     kind: str  # "mail" or "sms"
     to: str
     subject: str
@@ -23,7 +23,7 @@ class Message:
     data: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_row(self)
 
 
 class Outbox:

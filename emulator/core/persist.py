@@ -2,7 +2,7 @@
 
 A store is anything with ``dump() -> JSON-able`` and ``load(data)``; the cloud keeps them
 in ``Cloud.stores`` by name and a snapshot is ``{name: store.dump()}``. Records are plain
-dataclasses, so most stores only need :func:`rows` and :func:`from_rows`.
+:class:`msgspec.Struct` records, so most stores only need :func:`rows` and :func:`from_rows`.
 
 The durable state (:mod:`emulator.core.durable`) keeps every registered store in a file.
 A plain store is saved whole, when its dump differs from the one saved last. A store
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import dataclasses
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import orjson
+from msgspec import Struct
 
 from .device import copy_json
 
@@ -115,38 +115,33 @@ def decode_row(text: str) -> Any:
 
 
 def rows(records: Iterable[Any]) -> list[dict[str, Any]]:
-    """What :func:`dataclasses.asdict` gives for each record, made without its deep copy of every
-    leaf value: a store kept whole is dumped at every commit to see if it changed, and ``asdict``
-    was most of the cost of committing a request that changed nothing in it."""
+    """Each record as a row: its fields by name, containers copied and nested records as rows.
+    Leaf values are not copied: a store kept whole is dumped at every commit to see if it
+    changed, and a deep copy of every value was most of the cost of committing a request that
+    changed nothing in it."""
     return [as_row(record) for record in records]
 
 
 def as_row(record: Any) -> dict[str, Any]:
     """One record as :func:`rows` makes it."""
-    names = _FIELD_NAMES.get(type(record))
-    if names is None:
-        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in dataclasses.fields(record))
-    return {name: _plain(getattr(record, name)) for name in names}
+    return {name: _plain(getattr(record, name)) for name in record.__struct_fields__}
 
 
 def _plain(value: Any) -> Any:
-    """A field's value as ``asdict`` renders it: containers copied, dataclasses as rows."""
+    """A field's value in a row: containers copied, records as rows."""
     if isinstance(value, dict):
         return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if isinstance(value, tuple):
         return type(value)(*map(_plain, value)) if hasattr(value, "_fields") else tuple(map(_plain, value))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Struct):
         return as_row(value)
     return value  # str, int, float, bool, None: what the stores' records hold
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def from_rows(cls: type[T], items: Iterable[dict[str, Any]]) -> list[T]:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = set(cls.__struct_fields__)  # type: ignore[attr-defined]
     # A row with only known fields (nearly all) is passed as it is: filtering each row's keys was a
     # second of a 100,000-binding restart.
     return [cls(**item) if names.issuperset(item) else cls(**{k: v for k, v in item.items() if k in names})
@@ -170,8 +165,8 @@ def changed_rows(touched: Touched, items: Mapping[K, T], row: Callable[[T], Any]
     return found
 
 
-class DataclassRecords:
-    """The :class:`RecordStore` methods of a store keeping dataclass records in one dict.
+class KeyedRecords:
+    """The :class:`RecordStore` methods of a store keeping records in one dict.
 
     The store names the dict (:meth:`record_map`), keeps a :class:`Touched` as
     ``self.touched``, and its ``load()`` takes the list of rows its ``dump()`` gives. A
@@ -212,7 +207,7 @@ class DataclassRecords:
 
 
 class RecordMaps:
-    """The :class:`RecordStore` methods of a store keeping dataclass records in named dicts and
+    """The :class:`RecordStore` methods of a store keeping records in named dicts and
     dumping ``{name: [rows]}`` (its ``load()`` takes that back).
 
     The store names the dicts (:meth:`record_maps`) and keeps a :class:`Touched` as

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .data import fixtures_dir
 
@@ -28,8 +29,7 @@ INLINE = "scenario document"
 MAX_PROBLEMS = 50
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Struct, frozen=True):
     #: Where: a JSON path (``devices[2].attrs.mode``), ``line 3, column 5`` for bad JSON, or "".
     where: str
     what: str
@@ -95,8 +95,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
                                                          "or give a JSON file's path)")])
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Struct, frozen=True):
     """A document as read (parsed, not checked yet), where it comes from, and whether it is one of
     the scenarios shipped in ``fixtures/`` (those skip the schema pass: the suite checks them)."""
 

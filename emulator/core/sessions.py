@@ -35,10 +35,12 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from msgspec import Struct, field
 from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .persist import as_row
 
 log = logging.getLogger("emulator.sessions")
 
@@ -54,8 +56,7 @@ OVERFLOW_CLOSE = 1013
 RESTART_CLOSE = 1012
 
 
-@dataclass(slots=True)
-class Outgoing:
+class Outgoing(Struct):
     """One frame to write: its text, and what the journal says of it."""
 
     text: str
@@ -71,8 +72,7 @@ class Outgoing:
     close: int | None = None
 
 
-@dataclass(slots=True)
-class Inbound:
+class Inbound(Struct):
     """What the protocol says of a frame it handled, for the journal."""
 
     frame: Any
@@ -83,8 +83,7 @@ class Inbound:
     note: str | None = None
 
 
-@dataclass(slots=True)
-class FrameRecord:
+class FrameRecord(Struct):
     id: int
     at: float
     session: str
@@ -97,7 +96,7 @@ class FrameRecord:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_row(self)
 
 
 class FrameJournal:
@@ -135,8 +134,7 @@ class FrameJournal:
         )]
 
 
-@dataclass
-class PushDelay:
+class PushDelay(Struct):
     seconds: float
     topic: str | None = None
     session: str | None = None
@@ -177,7 +175,7 @@ class SessionFaults:
         self.delays.clear()
 
     def describe(self) -> dict[str, Any]:
-        return {"silent": sorted(self.silent), "delays": [asdict(d) for d in self.delays]}
+        return {"silent": sorted(self.silent), "delays": [as_row(d) for d in self.delays]}
 
 
 class SessionProtocol(Protocol):
@@ -192,8 +190,7 @@ class SessionProtocol(Protocol):
     def closed(self, session: Session) -> None: ...
 
 
-@dataclass(eq=False)
-class Session:
+class Session(Struct, eq=False):
     """One live connection. ``state`` is the protocol's (login, options, ...)."""
 
     id: str
@@ -215,16 +212,16 @@ class Session:
     closing: bool = False
     #: Closed because its outgoing queue overflowed.
     overflowed: bool = False
-    queue: deque[Outgoing] = field(default_factory=deque, repr=False)
+    queue: deque[Outgoing] = field(default_factory=deque)
     #: The writer's wake-up while it has nothing to write. A bare future rather than an
     #: ``asyncio.Event``: one wake-up per session per push, so its cost counts (1,000 sessions).
-    _waiter: asyncio.Future[None] | None = field(default=None, repr=False)
+    _waiter: asyncio.Future[None] | None = None
     #: True while nothing deliverable is waiting (empty queue, or a delayed frame first).
     idle: bool = True
-    _idle_waiters: list[asyncio.Future[None]] = field(default_factory=list, repr=False)
-    _timer: asyncio.TimerHandle | None = field(default=None, repr=False)
-    _reader: asyncio.Task[Any] | None = field(default=None, repr=False)
-    _writer: asyncio.Task[Any] | None = field(default=None, repr=False)
+    _idle_waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    _timer: asyncio.TimerHandle | None = None
+    _reader: asyncio.Task[Any] | None = None
+    _writer: asyncio.Task[Any] | None = None
 
     def __hash__(self) -> int:
         return id(self)

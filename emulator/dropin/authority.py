@@ -25,7 +25,6 @@ import contextlib
 import ipaddress
 import os
 import socket
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from msgspec import Struct
 
 from ..hostnames import HOSTS
 
@@ -71,8 +71,7 @@ def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
     os.replace(temporary, path)
 
 
-@dataclass(frozen=True)
-class Authority:
+class Authority(Struct, frozen=True):
     folder: Path
     certificate: x509.Certificate
     key: ec.EllipticCurvePrivateKey

@@ -12,10 +12,10 @@ import contextlib
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct, field
 from starlette.types import ASGIApp
 
 from ..core.hostnames import EITHER, PLAIN, TLS
@@ -85,8 +85,7 @@ def run_env(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass
-class Serving:
+class Serving(Struct):
     """Everything ``serve`` listens on, ready to run."""
 
     listeners: list[Listener]

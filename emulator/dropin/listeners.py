@@ -11,9 +11,9 @@ import asyncio
 import errno
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from starlette.types import ASGIApp
 
 from ..server import bind_socket, runner
@@ -24,8 +24,7 @@ class ListenError(Exception):
     """A port could not be bound; the message says why and what to do."""
 
 
-@dataclass
-class Listener:
+class Listener(Struct):
     sock: socket.socket
     tls: bool
     #: A real port that is TLS for some host names and plain for others: a front tells them apart

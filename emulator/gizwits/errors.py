@@ -13,12 +13,12 @@ Every error response body has exactly three keys::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class ErrorSpec:
+
+class ErrorSpec(Struct, frozen=True):
     code: int
     name: str
     message: str

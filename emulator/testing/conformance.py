@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+from msgspec import Struct, field
 
 from ..config import HEATZY_APP_ID, EmulatorConfig
 from ..gizwits.cloud.cloud import Cloud
@@ -29,8 +29,7 @@ ERROR_KEYS = {"error_message", "error_code", "detail_message"}
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
 
 
-@dataclass
-class OperationResult:
+class OperationResult(Struct):
     label: str
     requests: int = 0
     statuses: dict[int, int] = field(default_factory=dict)

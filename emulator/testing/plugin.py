@@ -34,10 +34,10 @@ import contextlib
 import socket
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from ..ewelink.cloud.accounts import EwelinkAccount
@@ -47,8 +47,7 @@ if TYPE_CHECKING:
 MARKER = "gizwits"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     fixture: Any = "demo"
     seed: int = 1
     strict: bool = False

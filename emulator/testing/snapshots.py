@@ -26,8 +26,9 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 #: Keys whose values are identifiers, and the reference kind they get.
 ID_KEYS: dict[str, str] = {
@@ -114,8 +115,7 @@ def snapshot_of(status: int | None, content_type: str | None, body: Any, normali
 
 
 # -- comparing -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Difference:
+class Difference(Struct, frozen=True):
     path: str
     kind: str  # "status", "content_type", "missing", "extra", "type", "value", "length"
     recorded: Any
@@ -215,8 +215,7 @@ def _compare_shapes(recorded: list[Any], actual: list[Any], path: str, diffs: li
 
 
 # -- known differences -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class KnownDifference:
+class KnownDifference(Struct, frozen=True):
     """A documented way the emulator differs from a recording: ``snapshot`` and ``path`` are globs."""
 
     path: str
@@ -232,8 +231,7 @@ class KnownDifference:
         )
 
 
-@dataclass
-class Verdict:
+class Verdict(Struct):
     key: str
     source: str
     strict: bool

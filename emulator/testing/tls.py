@@ -14,9 +14,10 @@ import shutil
 import ssl
 import tempfile
 import threading
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+from msgspec import Struct
 
 __all__ = ["GIZWITS_HOSTS", "TestTLS", "test_tls"]
 
@@ -26,8 +27,7 @@ from ..hostnames import HOSTS
 _LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
-@dataclass
-class TestTLS:
+class TestTLS(Struct, dict=True):  # dict: room for the cached context
     #: PEM file of the test authority (what clients trust).
     ca_file: Path
     #: PEM file with the server's private key and certificate chain (None: only trusting, as clients do).

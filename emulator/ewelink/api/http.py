@@ -27,10 +27,10 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from msgspec import Struct
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -48,8 +48,7 @@ _INTEGER = re.compile(r"-?[0-9]+")
 MAX_BODY = 1024 * 1024
 
 
-@dataclass
-class Call:
+class Call(Struct):
     """One request, as a handler sees it."""
 
     request: Request
@@ -108,8 +107,7 @@ def bounded(name: str, value: int, minimum: int | None, maximum: int | None) -> 
     return value
 
 
-@dataclass(frozen=True)
-class EndpointInfo:
+class EndpointInfo(Struct, frozen=True):
     """What :func:`endpoint` was told (the OpenAPI document derives security from it)."""
 
     auth: str

@@ -7,9 +7,11 @@ Used by the admin API (``POST /_emulator/ewelink/accounts``), the Python handle
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct, field
+
+from ...core.persist import as_row
 from ..devices import FAMILIES
 from ..errors import EwelinkError, bad_params
 from ..regions import REGIONS
@@ -18,15 +20,13 @@ if TYPE_CHECKING:
     from .cloud import EwelinkCloud
 
 
-@dataclass(frozen=True)
-class EwelinkAccountDevice:
+class EwelinkAccountDevice(Struct, frozen=True):
     deviceid: str
     uiid: int
     name: str
 
 
-@dataclass(frozen=True)
-class EwelinkAccount:
+class EwelinkAccount(Struct, frozen=True):
     email: str
     password: str
     apikey: str
@@ -49,7 +49,7 @@ class EwelinkAccount:
         return [d.deviceid for d in self.devices]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_row(self)
 
 
 def create_account(cloud: EwelinkCloud, devices: list[int | dict[str, Any]] | tuple[Any, ...] = (), *,

@@ -6,21 +6,21 @@ A record store (:mod:`emulator.core.persist`): apps handed out count as touched.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ...core.persist import DataclassRecords, Touched, from_rows, owned, rows
+from msgspec import Struct
+
+from ...core.persist import KeyedRecords, Touched, from_rows, owned, rows
 
 
-@dataclass
-class App:
+class App(Struct):
     appid: str
     secret: str
     name: str = ""
     lenient: bool = False
 
 
-class AppRegistry(DataclassRecords):
+class AppRegistry(KeyedRecords):
     def __init__(self) -> None:
         self._apps: dict[str, App] = {}
         self.touched = Touched()

@@ -8,8 +8,9 @@ emulator's reading of "sending verification code too fast"). A code is six digit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ...core.outbox import Message, Outbox
 from ...core.persist import from_rows, owned, rows
@@ -21,8 +22,7 @@ CODE_TTL = 10 * 60
 LIMITS = ((60, 3), (3600, 20), (86400, 100))
 
 
-@dataclass
-class Code:
+class Code(Struct):
     to: str
     type: int
     code: str

@@ -14,8 +14,9 @@ A record store (:mod:`emulator.core.persist`): homes and placements handed out c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ...core.persist import RecordMaps, Touched, from_rows, owned, rows
 from ..errors import EwelinkError, bad_params
@@ -27,8 +28,7 @@ DEFAULT_HOME = "My Home"
 DEVICE, GROUP = "device", "group"
 
 
-@dataclass
-class Home:
+class Home(Struct):
     id: str
     apikey: str
     name: str
@@ -43,8 +43,7 @@ class Home:
                 "roomList": [dict(r) for r in rooms]}
 
 
-@dataclass
-class Placement:
+class Placement(Struct):
     apikey: str
     kind: str
     id: str

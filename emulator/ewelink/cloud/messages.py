@@ -8,8 +8,9 @@ was the receiver's current home then. Listing reads up to ``num`` (1-30) message
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ...core.persist import from_rows, owned, rows
 from .ids import EwelinkIds
@@ -17,8 +18,7 @@ from .ids import EwelinkIds
 SHARE, CANCEL_SHARE = "shareNotify_v2", "cancelShareNotify_v2"
 
 
-@dataclass
-class Notice:
+class Notice(Struct):
     msgid: str
     apikey: str
     familyid: str

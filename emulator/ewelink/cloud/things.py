@@ -13,8 +13,9 @@ touched (the simulation changes a device after looking it up, as in the Gizwits 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ...core.persist import RecordMaps, Touched, changed_rows, from_rows, owned, rows
 from ...core.randomness import DrawnRandom
@@ -26,8 +27,7 @@ from .ids import EwelinkIds
 DEFAULT_SETTINGS = {"opsNotify": 0, "opsHistory": 1, "alarmNotify": 1}
 
 
-@dataclass
-class Thing:
+class Thing(Struct):
     deviceid: str
     owner: str
     name: str
@@ -41,8 +41,7 @@ class Thing:
         return next((s for s in self.shares if s["apikey"] == apikey), None)
 
 
-@dataclass
-class Group:
+class Group(Struct):
     id: str
     owner: str
     name: str

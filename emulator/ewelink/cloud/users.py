@@ -13,8 +13,9 @@ A record store (:mod:`emulator.core.persist`): accounts and tokens handed out co
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ...core.persist import RecordMaps, Touched, from_rows, owned, rows
 from ..errors import EwelinkError
@@ -26,8 +27,7 @@ RT_TTL = 60 * 24 * 3600
 FREE = 10
 
 
-@dataclass
-class Account:
+class Account(Struct):
     apikey: str
     region: str
     password: str
@@ -59,8 +59,7 @@ class Account:
         return self.email or self.phone
 
 
-@dataclass
-class Token:
+class Token(Struct):
     at: str
     rt: str
     apikey: str

@@ -16,8 +16,9 @@ between writes (sensor readings, a battery draining) is the core's timeline (``d
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from msgspec import Struct
 
 from ...core.device import Device, Family, copy_json
 from . import timers
@@ -31,8 +32,7 @@ class ParamError(ValueError):
     """A param an app may not write, or a value the device does not take; the message says which."""
 
 
-@dataclass(kw_only=True)
-class EwelinkDevice(Device):
+class EwelinkDevice(Device, kw_only=True):
     family: EwelinkFamily
     uiid: int
     mac: str
@@ -53,8 +53,7 @@ class EwelinkDevice(Device):
         }
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(Struct, frozen=True):
     """A timed action of the device: when, what it sets, and who caused it (``timer`` or ``device``)."""
 
     due: float

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ...core.sessions import Session
 
@@ -10,14 +10,12 @@ from ...core.sessions import Session
 OWNER_PREFIX = "ewelink:"
 
 
-@dataclass
-class Login:
+class Login(Struct):
     apikey: str
     appid: str
 
 
-@dataclass
-class EwelinkState:
+class EwelinkState(Struct):
     login: Login | None = None
     #: Successful ``userOnline`` on this socket so far.
     logins: int = 0

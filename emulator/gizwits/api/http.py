@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
+from msgspec import Struct
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
@@ -35,8 +35,7 @@ USER_TOKEN_HEADER = "X-Gizwits-User-token"
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
-@dataclass
-class Call:
+class Call(Struct):
     """One request, as a handler sees it."""
 
     request: Request
@@ -109,8 +108,7 @@ class Call:
         return value
 
 
-@dataclass
-class Reply:
+class Reply(Struct):
     body: Any
     status: int = 200
 
@@ -118,8 +116,7 @@ class Reply:
 Handler = Callable[[Call], Any]
 
 
-@dataclass(frozen=True)
-class EndpointInfo:
+class EndpointInfo(Struct, frozen=True):
     """What :func:`endpoint` was told: the OpenAPI document derives security and base errors from it."""
 
     auth: str

@@ -8,10 +8,12 @@ the same seed give the same account.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct, field
+
 from ...config import HEATZY_APP_ID
+from ...core.persist import as_row
 from ..devices.datapoints import InvalidValue
 from ..errors import ApiError, form_invalid
 
@@ -19,8 +21,7 @@ if TYPE_CHECKING:
     from .context import GizwitsContext
 
 
-@dataclass(frozen=True)
-class AccountDevice:
+class AccountDevice(Struct, frozen=True):
     did: str
     product: str
     product_key: str
@@ -29,8 +30,7 @@ class AccountDevice:
     alias: str
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(Struct, frozen=True):
     email: str
     password: str
     uid: str
@@ -50,7 +50,7 @@ class Account:
         return [d.did for d in self.devices]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_row(self)
 
 
 def create_account(cloud: GizwitsContext, products: list[str | dict[str, Any]] | tuple[str, ...] = (), *,

@@ -6,17 +6,17 @@ Loaded once from ``fixtures/products.json``. A product is immutable; devices poi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from msgspec import Struct
 
 from ...core.data import fixtures_dir, load_json
 from .datapoints import READONLY, WRITABLE, DatapointSet, DatapointSpec, layout
 from .program import PROGRAM_POINTS
 
 
-@dataclass(frozen=True)
-class Product:
+class Product(Struct, frozen=True):
     product_key: str
     name: str
     family: str

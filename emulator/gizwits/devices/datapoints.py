@@ -26,8 +26,10 @@ numbers -> ``int`` (display value = raw * ratio + addition); binary -> a hex str
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 WRITABLE = "status_writable"
 READONLY = "status_readonly"
@@ -41,8 +43,7 @@ class InvalidValue(ValueError):
     """A value a data point cannot take; the message names the data point and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Datapoint:
+class Datapoint(Struct, frozen=True):
     id: int
     name: str
     data_type: str
@@ -201,8 +202,7 @@ def _enum_bits(values: Iterable[str]) -> int:
     return max(1, (count - 1).bit_length())
 
 
-@dataclass(frozen=True)
-class DatapointSpec:
+class DatapointSpec(Struct, frozen=True):
     """One declared data point before layout (the fixture's form)."""
 
     name: str
@@ -273,30 +273,42 @@ def _get(buf: bytes, point: Datapoint) -> int | bytes:
     return chunk if point.data_type == "binary" else int.from_bytes(chunk, "big")
 
 
-@dataclass(frozen=True)
-class DatapointSet:
-    """All data points of one product, with lookups and the P0 codec."""
+class DatapointSet(Struct, frozen=True, dict=True):  # dict: room for the lookups below
+    """All data points of one product, with lookups and the P0 codec.
+
+    The lookups are worked out once, at first use, and kept with the set (it never changes).
+    """
 
     points: tuple[Datapoint, ...]
-    by_name: Mapping[str, Datapoint] = field(init=False)
-    #: The points' names in order: a device's values are in this order when its dict's keys equal it.
-    names: list[str] = field(init=False)
-    writable: tuple[Datapoint, ...] = field(init=False)
-    #: Bytes of the status region and of the writable region, computed once: every control encodes a
-    #: write payload, and measuring the region each time was the largest cost of a control request.
-    status_size: int = field(init=False)
-    write_size: int = field(init=False)
-    #: Each writable point by name, with its flag bit: a write payload is made from the changed points
-    #: only (a control changes one or two of some hundred).
-    write_flags: Mapping[str, tuple[int, Datapoint]] = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {p.name: p for p in self.points})
-        object.__setattr__(self, "names", [p.name for p in self.points])
-        object.__setattr__(self, "writable", tuple(p for p in self.points if p.writable))
-        object.__setattr__(self, "status_size", _region_size(self.points))
-        object.__setattr__(self, "write_size", _region_size(self.writable))
-        object.__setattr__(self, "write_flags", {p.name: (index, p) for index, p in enumerate(self.writable)})
+    @cached_property
+    def by_name(self) -> Mapping[str, Datapoint]:
+        return {p.name: p for p in self.points}
+
+    @cached_property
+    def names(self) -> list[str]:
+        """The points' names in order: a device's values are in this order when its dict's keys equal it."""
+        return [p.name for p in self.points]
+
+    @cached_property
+    def writable(self) -> tuple[Datapoint, ...]:
+        return tuple(p for p in self.points if p.writable)
+
+    # Bytes of the status region and of the writable region, kept: every control encodes a write
+    # payload, and measuring the region each time was the largest cost of a control request.
+    @cached_property
+    def status_size(self) -> int:
+        return _region_size(self.points)
+
+    @cached_property
+    def write_size(self) -> int:
+        return _region_size(self.writable)
+
+    @cached_property
+    def write_flags(self) -> Mapping[str, tuple[int, Datapoint]]:
+        """Each writable point by name, with its flag bit: a write payload is made from the changed
+        points only (a control changes one or two of some hundred)."""
+        return {p.name: (index, p) for index, p in enumerate(self.writable)}
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.points)

@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import field
 
 from ...core.device import DEVICE, PROGRAM, copy_json
 from ...core.device import Device as CoreDevice
@@ -31,8 +32,7 @@ class Family(CoreFamily):
         return product.datapoints.defaults()
 
 
-@dataclass(kw_only=True)
-class Device(CoreDevice):
+class Device(CoreDevice, kw_only=True):
     product: Product
     family: Family
     mac: str

@@ -8,7 +8,7 @@ device ack. Raw control payloads (``{"raw": [...]}``) are the part after the com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 HEADER = b"\x00\x00\x00\x03"
 CMD_CONTROL = 0x0090
@@ -46,8 +46,7 @@ def decode_length(data: bytes, start: int) -> tuple[int, int]:
         shift += 7
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(Struct, frozen=True):
     cmd: int
     payload: bytes
     sn: int | None = None

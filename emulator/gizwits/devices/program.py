@@ -10,9 +10,10 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+
+from msgspec import Struct
 
 from ...core.localtime import wall_instants, week_of, week_start
 
@@ -87,8 +88,7 @@ SLOT_SECONDS = 1800
 DAY_SECONDS = 86400
 
 
-@dataclass(frozen=True, eq=False)
-class WeekProgram:
+class WeekProgram(Struct, frozen=True, eq=False, dict=True):  # dict: room for the cached tables
     """A week program decoded once: the mode code (0 cft, 1 eco, 2 fro) of each of the 336 slots.
 
     Programs are interned (:func:`compile_program`), so the many devices that share a

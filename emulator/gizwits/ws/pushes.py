@@ -22,8 +22,9 @@ thread); the session registry hands the frames to each session's own event loop.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from ...core.changes import Change
 from ...core.sessions import Outgoing, Session, SessionRegistry
@@ -38,8 +39,7 @@ if TYPE_CHECKING:
 REPORT_ACTION = 0x04
 
 
-@dataclass
-class Answer:
+class Answer(Struct):
     """A read or write with ``req_sn`` being handled: the requester's copy of the report that
     answers it carries ``res_sn`` (a read), or is preceded by ``s2c_ack`` (a write)."""
 

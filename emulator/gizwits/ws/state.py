@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ...core.sessions import Session
 
@@ -13,8 +13,7 @@ CUSTOM = "custom"
 P0_TYPES = (ATTRS_V4, CUSTOM)
 
 
-@dataclass
-class Login:
+class Login(Struct):
     uid: str
     appid: str
     p0_type: str = ATTRS_V4
@@ -23,8 +22,7 @@ class Login:
     heartbeat_interval: int | None = None
 
 
-@dataclass
-class GizwitsState:
+class GizwitsState(Struct):
     login: Login | None = None
     #: Successful ``login_req`` on this socket so far.
     logins: int = 0

@@ -11,7 +11,6 @@ schedules the one after. These tasks are a list of their own: the docs do not sa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError
@@ -28,7 +27,6 @@ FIRE_EVENT = "common_scheduler.fire"
 TARGETS = ("did", "group_id", "scene_id")
 
 
-@dataclass
 class CommonTask(DeviceTask):
     group_id: str = ""
     scene_id: str = ""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
@@ -21,14 +22,12 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)$")
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Struct, frozen=True):
     prefix: str
     name: str
 
 
-@dataclass(frozen=True)
-class Const:
+class Const(Struct, frozen=True):
     value: int | float | str
 
 

@@ -7,15 +7,15 @@ the wire follow Heatzy's captured ``GET /app/group`` (2024).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ....core.timefmt import utc_iso
 from .owned import OwnedStore
 
 
-@dataclass
-class Group:
+class Group(Struct):
     id: str
     uid: str
     group_name: str

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct, field
+
 from ....core.changes import Change
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 from .conditions import Const, Ref, cached_operand, compare, output_value
 from .sequences import SEQUENCE_EVENT, new_sequence, run_sequence
@@ -42,8 +43,7 @@ MAX_CHAIN = 8
 
 
 # -- records ----------------------------------------------------------------------------------
-@dataclass
-class Rule:
+class Rule(Struct):
     rule_id: int
     uid: str
     product_key: str
@@ -76,7 +76,7 @@ class Rule:
         return {item["prefix"]: item["did"] for item in self.input}
 
 
-class RuleStore(DataclassRecords):
+class RuleStore(KeyedRecords):
     """Linkage rules by id; a record store (:mod:`emulator.core.persist`): rules handed out count as
     touched, and the next id is a record of its own."""
 

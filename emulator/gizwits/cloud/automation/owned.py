@@ -1,7 +1,7 @@
 """A store of records that belong to one user each: groups, scenes, cloud scheduler tasks.
 
-Records are dataclasses with an ``id`` (a 24-hex object id from the seeded generator), the
-owner's ``uid`` and a ``created_at`` time; they are kept by id and listed per user, oldest
+Records are structs (:class:`msgspec.Struct`) with an ``id`` (a 24-hex object id from the seeded
+generator), the owner's ``uid`` and a ``created_at`` time; they are kept by id and listed per user, oldest
 first. Each store adds its own ``create`` and says which error an unknown id (or another
 user's) is: ``missing = (code, noun)``.
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
 from ....core.ids import IdFactory
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 
@@ -27,7 +27,7 @@ class Owned(Protocol):
 T = TypeVar("T", bound=Owned)
 
 
-class OwnedStore(DataclassRecords, Generic[T]):
+class OwnedStore(KeyedRecords, Generic[T]):
     record: type[T]
     missing: tuple[int, str]
 

@@ -9,16 +9,16 @@ each month). A repeating task runs from ``start_date`` 00:00 to ``end_date`` 24:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+
+from msgspec import Struct, field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: How far ahead to look for the next occurrence (covers every month having a 31st).
 _HORIZON_DAYS = 400
 
 
-@dataclass(frozen=True)
-class Recurrence:
+class Recurrence(Struct, frozen=True):
     time: str
     repeat: str = "none"
     date: str = ""

@@ -10,8 +10,9 @@ started.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from ...errors import ApiError
 from .owned import OwnedStore
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 RUNNING, DONE, FAILED, NOT_RUN = 0, 1, 2, 3
 
 
-@dataclass
-class Scene:
+class Scene(Struct):
     id: str
     uid: str
     scene_name: str

@@ -7,17 +7,17 @@ A task sets data points (``attrs``) or sends a raw payload (``raw``) at ``time``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from msgspec import Struct, field
+
 from ....core.ids import IdFactory
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 
-@dataclass
-class DeviceTask:
+class DeviceTask(Struct):
     id: str
     uid: str
     did: str
@@ -59,7 +59,7 @@ class DeviceTask:
         return item
 
 
-class SchedulerStore(DataclassRecords):
+class SchedulerStore(KeyedRecords):
     """Device scheduler tasks by id; a record store (:mod:`emulator.core.persist`), tasks handed out
     count as touched."""
 

@@ -12,8 +12,9 @@ to the task's log (``GET /app/scheduler/{id}/logs``), newest first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from ....core.timefmt import utc_iso
 from .owned import OwnedStore
@@ -28,8 +29,7 @@ RETRY_DELAY = 60
 MAX_RETRIES = 60
 
 
-@dataclass
-class TaskList:
+class TaskList(Struct):
     id: str
     uid: str
     created_at: float

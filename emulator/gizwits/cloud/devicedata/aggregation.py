@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from ....core.history import Record
 
@@ -32,8 +33,7 @@ def _mean(values: Sequence[float]) -> float:
 AGGREGATORS = {"sum": sum, "avg": _mean, "max": max, "min": min}
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(Struct, frozen=True):
     start: datetime
     values: dict[str, int | float]
 

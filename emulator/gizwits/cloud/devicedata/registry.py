@@ -16,10 +16,11 @@ devices most of which nobody asks for before they next wake. Asking for every de
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from msgspec import structs
 
 from ....core.device import UNFILED
 from ....core.ids import IdFactory
@@ -232,8 +233,8 @@ def _created_at(device: Device | dict[str, Any]) -> float:
 #: The device's fields a row gives as they are (its product and family come from ``product_key``; its
 #: cache is never saved); the fields of a row (those, and what ``_row`` / ``_record`` add), and those it
 #: must have (the fields without a default).
-_GIVEN = {f.name: f for f in dataclasses.fields(Device) if f.name not in ("product", "family", "cache")}
+_GIVEN = {f.name: f for f in structs.fields(Device) if f.name not in ("product", "family", "cache")}
 _ROW_FIELDS = frozenset(_GIVEN) | {"product_key", "mac_released"}
 _REQUIRED_FIELDS = frozenset(name for name, f in _GIVEN.items()
-                             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING) \
+                             if f.required) \
     | {"product_key"}

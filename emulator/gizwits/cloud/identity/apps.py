@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ....core.persist import from_rows, rows
 from ...errors import ApiError
 
 
-@dataclass(frozen=True)
-class App:
+class App(Struct, frozen=True):
     appid: str
     secret: str
     name: str = ""

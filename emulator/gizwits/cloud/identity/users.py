@@ -20,8 +20,9 @@ A record store (:mod:`emulator.core.persist`): users and tokens handed out count
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ....core import passwords, unguessable
 from ....core.expiry import Expiry
@@ -60,8 +61,7 @@ def mask_phone(value: str | None) -> str | None:
     return value[:start] + MASK + value[start + len(MASK):]
 
 
-@dataclass
-class User:
+class User(Struct):
     uid: str
     appid: str
     created_at: float
@@ -110,8 +110,7 @@ class User:
         return [value for value in (self.username, self.email, self.phone) if value]
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(Struct, frozen=True):
     token: str
     uid: str
     appid: str

@@ -21,8 +21,9 @@ then it is forgotten. A record store (:mod:`emulator.core.persist`).
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ....core import unguessable
 from ....core.expiry import Expiry
@@ -39,15 +40,13 @@ CAPTCHA_DIGITS = 4
 EXPIRED_KEPT = 24 * 3600
 
 
-@dataclass(frozen=True)
-class AppToken:
+class AppToken(Struct, frozen=True):
     token: str
     appid: str
     expire_at: int
 
 
-@dataclass
-class Captcha:
+class Captcha(Struct):
     id: str
     appid: str
     code: str
@@ -55,8 +54,7 @@ class Captcha:
     used: bool = False
 
 
-@dataclass
-class SmsCode:
+class SmsCode(Struct):
     appid: str
     phone: str
     code: str

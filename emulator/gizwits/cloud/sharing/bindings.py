@@ -23,10 +23,11 @@ all (a world of 100,000 bindings answered a login's device list in milliseconds 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from msgspec import Struct, field
+
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 SPECIAL, OWNER, GUEST, NORMAL = "special", "owner", "guest", "normal"
@@ -35,8 +36,7 @@ ROLES = (SPECIAL, OWNER, GUEST, NORMAL)
 SHARERS = (SPECIAL, OWNER)
 
 
-@dataclass
-class Binding:
+class Binding(Struct):
     uid: str
     did: str
     role: str
@@ -50,7 +50,7 @@ class Binding:
 Watcher = Callable[[str, str, bool], None]
 
 
-class BindingStore(DataclassRecords):
+class BindingStore(KeyedRecords):
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], Binding] = {}
         #: uid -> its dids, did -> its uids (dicts for their order: the order the bindings were made).

@@ -12,11 +12,12 @@ that example.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
+
 from ....core.ids import IdFactory
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 SHARING_MESSAGE = 1
@@ -49,8 +50,7 @@ def compose(kind: str, lang: str | None, *, other: str, device: str) -> str:
     return template.format(other=other, device=device)
 
 
-@dataclass
-class UserMessage:
+class UserMessage(Struct):
     id: str
     uid: str
     type: int
@@ -63,7 +63,7 @@ class UserMessage:
     sharing_id: int | None = None
 
 
-class MessageStore(DataclassRecords):
+class MessageStore(KeyedRecords):
     """Users' messages by id; a record store (:mod:`emulator.core.persist`)."""
 
     def __init__(self, ids: IdFactory) -> None:

@@ -12,10 +12,11 @@ What sharing does to bindings and messages lives in :mod:`.sharing_flow`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ....core.persist import DataclassRecords, Touched, from_rows, rows
+from msgspec import Struct
+
+from ....core.persist import KeyedRecords, Touched, from_rows, rows
 from ...errors import ApiError
 
 NORMAL_SHARE, QR_SHARE = 0, 1
@@ -30,8 +31,7 @@ MIN_DURATION, MAX_DURATION = 1, 1440
 QR_PREFIX = "type=share&code="
 
 
-@dataclass
-class SharingRecord:
+class SharingRecord(Struct):
     id: int
     type: int
     did: str
@@ -58,7 +58,7 @@ class SharingRecord:
         return QR_PREFIX + self.code if self.code else None
 
 
-class SharingStore(DataclassRecords):
+class SharingStore(KeyedRecords):
     """Sharing records by id; a record store (:mod:`emulator.core.persist`): records handed out count
     as touched, and the next id is a record of its own."""
 
