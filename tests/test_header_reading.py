@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.core.headers import Reading, RepeatedHeader, of
+from emulator.core.headers import RepeatedHeader, of, read
 
 RAW = [(b"Host", b"euapi.gizwits.com"), (b"x-gizwits-application-id", b"abc"), (b"Accept", b"a/b"),
        (b"accept", b"c/d"), (b"ACCEPT", b"e/f"), (b"X-Caf\xe9", b"cr\xe8me")]
 
 
 def test_names_are_read_without_case_and_repeats_joined() -> None:
-    reading = Reading(RAW)
+    reading = read(RAW)
     assert reading.joined == {"host": "euapi.gizwits.com", "x-gizwits-application-id": "abc",
                               "accept": "a/b, c/d, e/f", "x-café": "crème"}
     assert reading.get("ACCEPT") == "a/b, c/d, e/f" and reading.get("x-missing", "none") == "none"
@@ -20,7 +20,7 @@ def test_names_are_read_without_case_and_repeats_joined() -> None:
 
 
 def test_a_repeated_header_has_no_single_value() -> None:
-    reading = Reading(RAW)
+    reading = read(RAW)
     with pytest.raises(RepeatedHeader, match="Accept is given 3 times"):
         reading.single("Accept")
     assert reading.single_or_none("Accept") is None

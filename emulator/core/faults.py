@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from msgspec import Struct
 
@@ -95,9 +95,9 @@ class FaultRule(Struct):
         return self.client is None or request.client == self.client
 
 
-class RequestInfo(NamedTuple):
-    """What a rule can match on; built by the HTTP layer from a request (on every request: a named
-    tuple is made in a quarter of the time a frozen dataclass takes, 0.26 against 0.98 us, timeit)."""
+class RequestInfo(Struct, frozen=True, gc=False):
+    """What a rule can match on; built by the HTTP layer from a request, on every request. The journal
+    keeps it with the request: ``gc=False`` leaves it out of the collector's scans (text only)."""
 
     method: str
     path: str

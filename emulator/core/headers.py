@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
+from msgspec import Struct
+
 RawHeaders = Iterable[tuple[bytes, bytes]]
 
 #: Where a request's :class:`Reading` is kept in its ASGI scope.
@@ -29,31 +31,37 @@ class RepeatedHeader(ValueError):
         self.name, self.count = name, count
 
 
-class Reading:
-    """A request's headers, read once: each by lower-case name, how many times a repeated one came, and
-    the characters of their names and values (``chars``: what the journal weighs them, counted in the
-    same pass). Values are decoded when asked for: a request's fault matching and endpoint ask for two,
-    and only a journal entry that is read needs them all (:attr:`joined`)."""
+def read(raw: RawHeaders) -> Reading:
+    """Read raw ASGI headers (``[(name, value)]`` in bytes)."""
+    found: dict[bytes, bytes] = {}
+    repeats: dict[str, int] = {}
+    chars = 0
+    for key, value in raw:
+        chars += len(key) + len(value)
+        name = key.lower()
+        if name in found:
+            found[name] += b", " + value
+            text = name.decode("latin-1")
+            repeats[text] = repeats.get(text, 1) + 1
+        else:
+            found[name] = value
+    return Reading(found, repeats, chars)
 
-    __slots__ = ("_joined", "_raw", "chars", "repeats")
 
-    def __init__(self, raw: RawHeaders) -> None:
-        found: dict[bytes, bytes] = {}
-        repeats: dict[str, int] = {}
-        chars = 0
-        for key, value in raw:
-            chars += len(key) + len(value)
-            name = key.lower()
-            if name in found:
-                found[name] += b", " + value
-                text = name.decode("latin-1")
-                repeats[text] = repeats.get(text, 1) + 1
-            else:
-                found[name] = value
-        self._raw = found
-        self._joined: dict[str, str] | None = None
-        self.repeats = repeats
-        self.chars = chars
+class Reading(Struct, gc=False):
+    """A request's headers, read once (:func:`read`): each by lower-case name, how many times a repeated
+    one came, and the characters of their names and values (``chars``: what the journal weighs them,
+    counted in the same pass). Values are decoded when asked for: a request's fault matching and
+    endpoint ask for two, and only a journal entry that is read needs them all (:attr:`joined`).
+
+    The journal keeps the reading of every request it holds: ``gc=False`` leaves it out of the
+    collector's scans (it holds only bytes and text, never a cycle; see :class:`~.journal.Answered`).
+    """
+
+    _raw: dict[bytes, bytes]
+    repeats: dict[str, int]
+    chars: int
+    _joined: dict[str, str] | None = None
 
     @property
     def joined(self) -> dict[str, str]:
@@ -88,5 +96,5 @@ def of(scope: MutableMapping[str, Any]) -> Reading:
     """The request's reading of its headers, made on first use and kept in its scope."""
     reading = scope.get(SCOPE_KEY)
     if reading is None:
-        reading = scope[SCOPE_KEY] = Reading(scope.get("headers", ()))
+        reading = scope[SCOPE_KEY] = read(scope.get("headers", ()))
     return reading
