@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import request_log
+from ..core import bodies
 from ..core import headers as header_reading
 from ..core.faults import FaultRule, RequestInfo
 from ..core.journal import BODY_CHARS, NOT_EMULATED, Answered
@@ -143,6 +144,8 @@ class ControlPlaneMiddleware:
         body, complete, replay, gone = b"", True, receive, False
         if scope["type"] == "http" and _may_have_body(scope, reading):
             body, complete, replay, gone = await _buffer(receive, world.config.max_body_bytes)
+            if complete:
+                scope[bodies.SCOPE_KEY] = body  # the endpoint reads it from there (see bodies.received)
         surface = surface_for(scope["app"], scope["path"])
         with world.lock:
             now = world.now()

@@ -176,6 +176,11 @@ def authenticate(cloud: EwelinkCloud, request: Request, auth: str, raw: bytes, n
 
 
 async def read_body(request: Request) -> bytes:
+    whole = bodies.received(request.scope)
+    if whole is not None:
+        if len(whole) > MAX_BODY:
+            raise bad_params(f"the body is larger than {MAX_BODY} bytes")
+        return whole
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -145,6 +145,11 @@ def json_response(body: Any, status: int = 200) -> Response:
 async def read_body(request: Request, cloud: Cloud, limit: int | None = None) -> bytes:
     """The request body; 9015 past ``limit`` bytes (default: the configured ``max_body_bytes``)."""
     limit = cloud.config.max_body_bytes if limit is None else limit
+    whole = bodies.received(request.scope)
+    if whole is not None:
+        if len(whole) > limit:
+            raise form_invalid(f"request body is larger than {limit} bytes")
+        return whole
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise form_invalid(f"request body is larger than {limit} bytes")
