@@ -49,7 +49,7 @@ def test_requests_and_changes_leave_nothing_the_collector_tracks() -> None:
             history_before = len(emulator.cloud.history.of(did))
             await some_requests(1)
             after_unread = _tracked()
-            assert len(list(emulator.cloud.world.journal)) >= 2 * REQUESTS  # the entries, made now
+            assert len(emulator.journal()) >= 2 * REQUESTS  # the entries, made now
             after_read = _tracked()
             changes = len(emulator.cloud.history.of(did)) - history_before
             return after_unread - before, after_read - before, changes
