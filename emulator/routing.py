@@ -13,6 +13,10 @@ exactly Starlette's.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import partial
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from starlette._utils import get_route_path
@@ -42,33 +46,128 @@ def path_words(path: str) -> tuple[str, ...]:
     return tuple(path.split("/", INDEXED_WORDS + 1)[1:INDEXED_WORDS + 1])
 
 
+class DeferredRoutes:
+    """Routes not made yet: the leading path words they start with, and how to make them.
+
+    A cloud lists its route modules so (``emulator.gizwits.api.ROUTE_MODULES``): a module is imported
+    when a request first reaches one of its words, not while the app is assembled (a cold start
+    then imports the modules its first requests need, not all of them).
+    """
+
+    def __init__(self, words: Iterable[str], make: Callable[[], list[BaseRoute]], name: str = "") -> None:
+        #: ``"app/devdata"`` is the words ``("app", "devdata")``; ``"app"`` claims every ``/app/...`` path.
+        self.words = tuple(tuple(prefix.split("/")) for prefix in words)
+        self.make = make
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"DeferredRoutes({self.name or self.make!r})"
+
+
+class RouteModules:
+    """A cloud's route modules, named with the leading path words of their routes (each module's
+    ``ROUTES``), so that each is imported only when a request first reaches its words."""
+
+    def __init__(self, package: str, words: dict[str, tuple[str, ...]],
+                 arrange: Callable[[list[BaseRoute]], list[BaseRoute]] = list) -> None:
+        self.package = package
+        self.words = words
+        #: How a module's routes are put in order (a cloud may add routes of its own before them).
+        self.arrange = arrange
+
+    def module(self, name: str) -> ModuleType:
+        return import_module(f"{self.package}.{name}")
+
+    def modules(self) -> tuple[ModuleType, ...]:
+        """Every route module, imported (for the OpenAPI documents and tests)."""
+        return tuple(self.module(name) for name in self.words)
+
+    def routes_of(self, name: str) -> list[BaseRoute]:
+        return self.arrange(list(self.module(name).ROUTES))
+
+    def routes(self) -> list[BaseRoute]:
+        """Every module's routes, made now."""
+        return [route for name in self.words for route in self.routes_of(name)]
+
+    def deferred(self) -> list[DeferredRoutes]:
+        """Every module's routes, to make when a request first reaches the module's words."""
+        return [DeferredRoutes(words, partial(self.routes_of, name), name=f"{self.package}.{name}")
+                for name, words in self.words.items()]
+
+
+def _claims(entry: BaseRoute | DeferredRoutes) -> tuple[tuple[str, ...], ...]:
+    return entry.words if isinstance(entry, DeferredRoutes) else (literal_words(entry),)
+
+
 class IndexedRouter(Router):
-    """A Starlette router that tries only the routes a path can match (see the module docstring)."""
+    """A Starlette router that tries only the routes a path can match (see the module docstring).
+
+    Some of its entries may be :class:`DeferredRoutes`: they are made when a request's words
+    reach them, or all at once when something outside reads :attr:`routes` (which then holds
+    routes only, as a Starlette router's does).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._entries: list[BaseRoute | DeferredRoutes] = []
         super().__init__(*args, **kwargs)
-        self._index: dict[tuple[str, ...], list[BaseRoute]] = {}
+        self._index: dict[tuple[str, ...], list[BaseRoute | DeferredRoutes]] = {}
         self._indexed_count = -1  # routes are appended while the app is assembled: index them on first use
+
+    @property  # type: ignore[override]
+    def routes(self) -> list[BaseRoute]:
+        self.make_all()
+        return self._entries  # type: ignore[return-value]
+
+    @routes.setter
+    def routes(self, routes: list[BaseRoute]) -> None:
+        self._entries = routes  # type: ignore[assignment]
+        self._indexed_count = -1
+
+    def add(self, entry: BaseRoute | DeferredRoutes) -> None:
+        """Append a route, or routes to make later, without making the deferred ones."""
+        self._entries.append(entry)
+
+    def deferred(self) -> list[DeferredRoutes]:
+        """The entries not made yet."""
+        return [entry for entry in self._entries if isinstance(entry, DeferredRoutes)]
+
+    def make_all(self) -> None:
+        for entry in self.deferred():
+            self._make(entry)
+
+    def _make(self, entry: DeferredRoutes) -> None:
+        at = next(i for i, other in enumerate(self._entries) if other is entry)
+        self._entries[at:at + 1] = entry.make()  # in its place: the routes keep their order
+        self._indexed_count = -1
 
     def _build_index(self) -> None:
         """For every word prefix some route starts with, the routes (in order) that prefix lets match."""
         # Each route's words once (not once per prefix: 6,000 calls, ~4 ms of the first request).
-        routes = [(route, literal_words(route)) for route in self.routes]
-        prefixes = {words[:length] for _, words in routes for length in range(len(words) + 1)}
-        self._index = {
-            prefix: [route for route, words in routes if prefix[:len(words)] == words]
-            for prefix in prefixes
-        }
-        self._indexed_count = len(self.routes)
+        claims = [(entry, words) for entry in self._entries for words in _claims(entry)]
+        prefixes = {words[:length] for _, words in claims for length in range(len(words) + 1)}
+        self._index = {}
+        for prefix in prefixes:
+            found: list[BaseRoute | DeferredRoutes] = []
+            for entry, words in claims:
+                if prefix[:len(words)] == words and not (found and found[-1] is entry):  # deferred: once
+                    found.append(entry)
+            self._index[prefix] = found
+        self._indexed_count = len(self._entries)
 
     def candidates(self, path: str) -> list[BaseRoute]:
-        """The routes that may match ``path``, in the routes' order."""
-        if self._indexed_count != len(self.routes):
+        """The routes that may match ``path``, in the routes' order (deferred ones made first)."""
+        if self._indexed_count != len(self._entries):
             self._build_index()
         words = path_words(path)
         while words not in self._index:  # the longest indexed prefix of the path's words
             words = words[:-1]
-        return self._index[words]
+        found = self._index[words]
+        deferred = [entry for entry in found if isinstance(entry, DeferredRoutes)]
+        if deferred:
+            for entry in deferred:
+                self._make(entry)
+            return self.candidates(path)
+        return found  # type: ignore[return-value]
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -81,3 +180,29 @@ class IndexedRouter(Router):
                     await route.handle(scope, receive, send)
                     return
         await super().app(scope, receive, send)
+
+
+class DeferredRouter:
+    """A router whose routes are made at its first request, or when something first reads ``routes``.
+
+    Mounted where a part of the app is rarely used at start-up (the control plane under
+    ``/_emulator``): the modules behind its routes are imported, and their paths compiled, only
+    when a request reaches it (saves their import and ~70 route expressions at every cold start).
+    """
+
+    def __init__(self, make_routes: Callable[[], list[BaseRoute]]) -> None:
+        self._make_routes = make_routes
+        self._router: Router | None = None
+
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            self._router = IndexedRouter(routes=self._make_routes())
+        return self._router
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return self.router.routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.router(scope, receive, send)

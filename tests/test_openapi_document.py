@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from emulator.gizwits.api import MODULES
+from emulator.gizwits.api import ROUTE_MODULES
 from emulator.gizwits.api.http import endpoint_info
 from emulator.gizwits.api.openapi import (
     ERROR_CODES_KEY,
@@ -37,7 +37,7 @@ METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 
 def routed_operations() -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
-    for module in MODULES:
+    for module in ROUTE_MODULES.modules():
         for route in module.ROUTES:
             if isinstance(route, Mount):  # static files (the docs page's assets), not operations
                 continue

@@ -74,3 +74,101 @@ def _ok():  # type: ignore[no-untyped-def]
     from starlette.responses import PlainTextResponse
 
     return PlainTextResponse("late")
+
+
+# -- route modules made at first use --------------------------------------------------------------
+def _route_modules():  # type: ignore[no-untyped-def]
+    from emulator.ewelink.api import ROUTE_MODULES as EWELINK
+    from emulator.gizwits.api import ROUTE_MODULES as GIZWITS
+
+    return GIZWITS, EWELINK
+
+
+def test_each_route_module_is_listed_with_the_leading_words_of_its_routes() -> None:
+    for cloud in _route_modules():
+        for name, words in cloud.words.items():
+            found = {"/".join(literal_words(route)) for route in cloud.module(name).ROUTES}
+            assert found == set(words), (cloud.package, name)
+    listed = {module.__name__ for cloud in _route_modules() for module in cloud.modules()}
+    import pkgutil
+
+    import emulator.ewelink.api
+    import emulator.gizwits.api
+
+    for package in (emulator.gizwits.api, emulator.ewelink.api):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = __import__(f"{package.__name__}.{info.name}", fromlist=["_"])
+            if hasattr(module, "ROUTES"):  # a module with routes the app would never serve
+                assert module.__name__ in listed, module.__name__
+
+
+def test_no_template_of_one_module_shadows_a_concrete_path_of_another() -> None:
+    """The 405 guards of :func:`concrete_paths_first` are made per module: they must be the ones the
+    whole route list gives."""
+    from emulator.gizwits.api import ROUTE_MODULES, concrete_paths_first
+
+    every = [route for name in ROUTE_MODULES.words for route in ROUTE_MODULES.module(name).ROUTES]
+    per_module = [guard for name in ROUTE_MODULES.words
+                  for guard in concrete_paths_first(list(ROUTE_MODULES.module(name).ROUTES))]
+    assert [(g.path, sorted(g.methods or ())) for g in concrete_paths_first(every)] == \
+        [(g.path, sorted(g.methods or ())) for g in per_module]
+    assert per_module  # /app/rules/params
+
+
+def _same(route: object) -> tuple[object, ...] | None:
+    if route is None:
+        return None
+    return (type(route), getattr(route, "path", None), sorted(getattr(route, "methods", None) or ()),
+            getattr(route, "endpoint", getattr(route, "app", None)).__name__)
+
+
+def test_a_fresh_app_finds_every_route_its_made_twin_finds() -> None:
+    """Each path asked of a new app (its modules made as the path needs them) finds the route an app
+    with every module made finds."""
+    made = create_app().router
+    made.make_all()
+    for route in list(made.routes):
+        if isinstance(route, Mount):
+            continue
+        methods = [None] if isinstance(route, WebSocketRoute) else sorted(route.methods or ["GET"])
+        for method in methods:
+            fresh = create_app().router
+            path = sample_path(route.path)
+            scope = {"type": "websocket" if method is None else "http", "path": path, "root_path": "",
+                     "method": method, "headers": []}
+            assert _same(first_full_match(fresh.candidates(path), scope)) == \
+                _same(first_full_match(made.routes, scope)), (method, path)
+
+
+def test_a_first_request_makes_only_the_route_modules_its_path_reaches() -> None:
+    app = create_app()
+    before = {entry.name for entry in app.router.deferred()}
+    assert {"emulator.gizwits.api.devices", "emulator.gizwits.api.bindings", "emulator.ewelink.api.things"} <= before
+    with TestClient(app) as client:
+        answer = client.get("/app/devdata/nope/latest", headers={"X-Gizwits-Application-Id": HEATZY_APP_ID})
+        assert answer.json()["error_code"] == 9014  # the route answered: no such device
+        left = {entry.name for entry in app.router.deferred()}
+        assert before - left == {"emulator.gizwits.api.devices", "emulator.gizwits.api.aggregation",
+                                 "emulator.gizwits.api.guests"}
+        answer = client.get("/app/bindings", headers={"X-Gizwits-Application-Id": HEATZY_APP_ID})
+        assert answer.json()["error_code"] == 9004  # the route answered: no token
+        assert "emulator.gizwits.api.bindings" not in {entry.name for entry in app.router.deferred()}
+        assert "emulator.ewelink.api.things" in {entry.name for entry in app.router.deferred()}
+        # Reading the route list (Starlette's routes) makes the rest: it holds routes only.
+        from emulator.routing import DeferredRoutes
+
+        assert not any(isinstance(route, DeferredRoutes) for route in app.routes)
+        assert app.router.deferred() == []
+
+
+def test_the_admin_routes_are_made_at_the_first_admin_request() -> None:
+    from emulator.routing import DeferredRouter
+
+    app = create_app()
+    mount = next(route for route in app.router._entries if isinstance(route, Mount))
+    assert isinstance(mount.app, DeferredRouter) and mount.app._router is None
+    with TestClient(app) as client:
+        assert client.get("/status").status_code == 200
+        assert mount.app._router is None
+        assert client.get("/_emulator/clock").status_code == 200
+        assert mount.app._router is not None

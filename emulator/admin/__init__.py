@@ -8,18 +8,31 @@ where ``GET /`` then redirects).
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
 
 from ..config import EmulatorConfig
-from .access import ADMIN_PREFIX
+from ..routing import DeferredRouter
+from .access import ADMIN_PREFIX, DASHBOARD_PATH
 
 
 def install(app: Starlette, config: EmulatorConfig) -> None:
-    from ..dashboard.routes import redirect_to_dashboard
     from .middleware import ControlPlaneMiddleware
-    from .routes import routes
 
     app.add_middleware(ControlPlaneMiddleware)
     if config.admin:
-        app.router.routes.append(Mount(ADMIN_PREFIX, routes=routes()))
-        app.router.routes.append(Route("/", redirect_to_dashboard, methods=["GET"], include_in_schema=False))
+        # The admin routes (and the dashboard's) are made at the first request under /_emulator.
+        app.router.add(Mount(ADMIN_PREFIX, app=DeferredRouter(_admin_routes)))
+        app.router.add(Route("/", redirect_to_dashboard, methods=["GET"], include_in_schema=False))
+
+
+def _admin_routes() -> list[BaseRoute]:
+    from .routes import routes
+
+    return routes()
+
+
+def redirect_to_dashboard(request: Request) -> Response:
+    """``GET /``: the dashboard, when the admin API is on."""
+    return Response(status_code=307, headers={"Location": DASHBOARD_PATH})

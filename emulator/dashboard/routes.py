@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from ..admin.access import DASHBOARD_PATH
 from ..admin.routes.spec import error, operation, parameter
 from ..gizwits.errors import ApiError
 
@@ -40,11 +39,6 @@ async def asset(request: Request) -> Response:
             or target.name == "index.html"):
         raise ApiError(9999, f"no dashboard file {relative!r}", status=404)
     return FileResponse(target, media_type=MEDIA_TYPES[target.suffix], headers=CACHE)
-
-
-def redirect_to_dashboard(request: Request) -> Response:
-    """``GET /``: the dashboard, when the admin API is on."""
-    return Response(status_code=307, headers={"Location": DASHBOARD_PATH})
 
 
 ROUTES = [

@@ -49,14 +49,13 @@ from ..ewelink.regions import WS_PORT as EWELINK_WS_PORT
 from ..gizwits.cloud.accounts import Account, create_account
 from ..gizwits.cloud.cloud import Cloud
 from ..gizwits.hosts import WEBSOCKET_PATH, WS_PORT
-from ..hostnames import HOSTS
-from .live import LiveServer
-from .redirect import Redirect
-from .tls import test_tls
 
 if TYPE_CHECKING:
     from httpx_ws import AsyncWebSocketSession
     from httpx_ws.transport import ASGIWebSocketTransport
+
+    from .live import LiveServer
+    from .redirect import Redirect
 
 #: Where in-process clients send their requests (the Host they show).
 IN_PROCESS_URL = "https://euapi.gizwits.com"
@@ -409,6 +408,11 @@ class Emulator:
     def start(self, *, tls: bool = True, server: str = "uvicorn") -> Emulator:
         if self._servers:
             return self
+        # The live servers' modules (and the test certificates') are imported by the first start only:
+        # an in-process emulator never needs them.
+        from .live import LiveServer
+        from .tls import test_tls
+
         try:
             plain = LiveServer(self.cloud, server=server).start()
             self._servers.append(plain)
@@ -442,12 +446,18 @@ class Emulator:
                  tb: TracebackType | None) -> None:
         self.stop()
 
-    def redirect(self, hosts: tuple[str, ...] = HOSTS.names) -> Redirect:
-        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` here."""
+    def redirect(self, hosts: tuple[str, ...] | None = None) -> Redirect:
+        """A context manager sending new aiohttp / httpx / requests clients that call ``hosts`` (every
+        host of both clouds by default) here."""
+        from ..hostnames import HOSTS
+        from .redirect import Redirect
+        from .tls import test_tls
+
         if not self._servers:
             raise RuntimeError("redirection needs a live server: use Emulator.serve() or emu.start()")
         tls_port = self._servers[1].port if len(self._servers) > 1 else None
-        return Redirect(self._servers[0].port, tls_port, test_tls() if tls_port else None, hosts)
+        return Redirect(self._servers[0].port, tls_port, test_tls() if tls_port else None,
+                        HOSTS.names if hosts is None else hosts)
 
     # -- clients -------------------------------------------------------------------------------
     def transport(self) -> httpx.AsyncBaseTransport:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from ...routing import RouteModules
 
-from . import devices, dispatch, docs, families, groups, messages, sharing, things, users
+#: Every module that contributes routes, with the leading path words of its routes: a module is
+#: imported when a request first reaches one of them (see ``emulator.gizwits.api.ROUTE_MODULES``).
+#: A new resource adds its module here.
+ROUTE_MODULES = RouteModules(__name__, {
+    "users": ("v2/user", "v2/utils"),
+    "things": ("v2/device", "v2/homepage"),
+    "devices": ("v2/device",),
+    "groups": ("v2/device",),
+    "sharing": ("v2/device",),
+    "families": ("v2/family",),
+    "messages": ("v2/message",),
+    "dispatch": ("dispatch/app",),
+    "docs": ("v2/openapi.json",),
+})
 
-#: Every module that contributes routes; a new resource adds its module here.
-MODULES = (users, things, devices, groups, sharing, families, messages, dispatch, docs)
 
-
-def routes() -> list[BaseRoute]:
-    return [route for module in MODULES for route in module.ROUTES]
+#: Every route, made now; the app makes each module's at its first request (``deferred_routes``).
+routes = ROUTE_MODULES.routes
+deferred_routes = ROUTE_MODULES.deferred

@@ -1,7 +1,7 @@
 """The eWeLink API's own OpenAPI 3.1 document (``/v2/openapi.json``), assembled from the route
 modules, and the one way they describe their operations.
 
-Every module in :data:`emulator.ewelink.api.MODULES` exports ``SPEC``: ``{path: {method:
+Every module in :data:`emulator.ewelink.api.ROUTE_MODULES` exports ``SPEC``: ``{path: {method:
 operation}}`` written with :func:`operation`, which takes the ``data`` schema of a success and
 the codes the handler itself answers; the document adds the security the route's
 ``endpoint(auth=)`` asks for and the codes that implies (407/401 for Sign, 401/402 for a
@@ -141,6 +141,6 @@ def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
-    from . import MODULES
+    from . import ROUTE_MODULES
 
-    return build_document(MODULES)
+    return build_document(ROUTE_MODULES.modules())

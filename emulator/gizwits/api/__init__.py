@@ -6,41 +6,45 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from . import (
-    aggregation,
-    bind,
-    bindings,
-    common_scheduler,
-    device_side,
-    devices,
-    docs,
-    groups,
-    guests,
-    legacy_scheduler,
-    messages,
-    raw_data,
-    rules,
-    scenes,
-    scheduler,
-    sharing,
-    system,
-    tokens,
-    users,
-    verification,
-)
-
-#: Every module that contributes routes; a new resource adds its module here.
-MODULES = (
-    users, bindings, devices, scheduler, system,
-    tokens, verification, messages, bind, guests, sharing,
-    groups, rules, scenes, common_scheduler, legacy_scheduler, aggregation, device_side,
-    raw_data, docs,
-)
+from ...routing import RouteModules
 
 
-def routes() -> list[BaseRoute]:
-    found = [route for module in MODULES for route in module.ROUTES]
+def _concrete_first(found: list[BaseRoute]) -> list[BaseRoute]:
     return [*concrete_paths_first(found), *found]
+
+
+#: Every module that contributes routes, with the leading path words of its routes (``"app/devdata"``;
+#: ``"app"`` alone for a route such as ``/app/{did}/bindings``). A module is imported when a request
+#: first reaches one of its words (``emulator.routing.DeferredRoutes``): a cold start imports the
+#: modules its first requests need (devdata: 3 of 20). A new resource adds its module here;
+#: ``tests/test_route_index.py`` checks every list against the module's routes.
+ROUTE_MODULES = RouteModules(__name__, {
+    "users": ("app/login", "app/reset_password", "app/users"),
+    "bindings": ("app/bind_mac", "app/bindings"),
+    "devices": ("app/control", "app/datapoint", "app/devdata", "app/devices"),
+    "scheduler": ("app/devices",),
+    "system": ("errors", "status"),
+    "tokens": ("app/logout", "app/request_token"),
+    "verification": ("app/sms_code", "app/verify", "captcha/image"),
+    "messages": ("app/messages",),
+    "bind": ("app/bind_latest", "app/bindings"),
+    "guests": ("app",),
+    "sharing": ("app/sharing",),
+    "groups": ("app/group",),
+    "rules": ("app/rules",),
+    "scenes": ("app/scene",),
+    "common_scheduler": ("app/common_scheduler",),
+    "legacy_scheduler": ("app/scheduler",),
+    "aggregation": ("app/devdata",),
+    "device_side": ("dev", "dev/devices"),
+    "raw_data": ("app/devices",),
+    "docs": ("docs", "docs/static", "openapi.json"),
+}, arrange=_concrete_first)
+
+
+#: Every route, made now; the app makes each module's at its first request (``deferred_routes``).
+routes = ROUTE_MODULES.routes
+deferred_routes = ROUTE_MODULES.deferred
 
 
 async def _method_not_allowed(request: Request) -> None:
@@ -50,7 +54,8 @@ async def _method_not_allowed(request: Request) -> None:
 def concrete_paths_first(found: list[BaseRoute]) -> list[Route]:
     """A concrete path is matched before a template, as in OpenAPI: ``PUT /app/rules/params`` is
     405 (``/app/rules/params`` answers GET only), not ``PUT /app/rules/{rule_id}`` with rule_id
-    "params". One route per such path answers the template's other methods with 405."""
+    "params". One route per such path answers the template's other methods with 405. Applied to
+    each module's routes (a test checks no template shadows another module's concrete path)."""
     plain = [r for r in found if isinstance(r, Route) and not r.param_convertors]
     templates = [r for r in found if isinstance(r, Route) and r.param_convertors]
     guards = []

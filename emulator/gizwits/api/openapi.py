@@ -1,7 +1,7 @@
 """The emulator's own OpenAPI 3.1 document, assembled from the route modules, and the one
 way route modules describe their operations.
 
-Convention: every module in :data:`emulator.gizwits.api.MODULES` exports
+Convention: every module in :data:`emulator.gizwits.api.ROUTE_MODULES` exports
 
 - ``SPEC``: ``{path: {method: operation}}``, OpenAPI 3.1 Operation objects for its routes
   (path templates as in the routes, e.g. ``/app/bindings/{did}``; methods lower case),
@@ -376,7 +376,7 @@ def build_document(modules: Iterable[ModuleType]) -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
-    """The document of every module in :data:`emulator.gizwits.api.MODULES` (built once; treat it as read-only)."""
-    from . import MODULES
+    """The document of every module of :data:`emulator.gizwits.api.ROUTE_MODULES` (built once; read-only)."""
+    from . import ROUTE_MODULES
 
-    return build_document(MODULES)
+    return build_document(ROUTE_MODULES.modules())
