@@ -111,6 +111,7 @@ class IndexedRouter(Router):
         self._entries: list[BaseRoute | DeferredRoutes] = []
         super().__init__(*args, **kwargs)
         self._index: dict[tuple[str, ...], list[BaseRoute | DeferredRoutes]] = {}
+        self._unmade: set[tuple[str, ...]] = set()
         self._indexed_count = -1  # routes are appended while the app is assembled: index them on first use
 
     @property  # type: ignore[override]
@@ -152,6 +153,9 @@ class IndexedRouter(Router):
                 if prefix[:len(words)] == words and not (found and found[-1] is entry):  # deferred: once
                     found.append(entry)
             self._index[prefix] = found
+        #: The prefixes whose candidates include routes not made yet (a set lookup per request, not a scan).
+        self._unmade = {prefix for prefix, found in self._index.items()
+                        if any(isinstance(entry, DeferredRoutes) for entry in found)}
         self._indexed_count = len(self._entries)
 
     def candidates(self, path: str) -> list[BaseRoute]:
@@ -161,13 +165,11 @@ class IndexedRouter(Router):
         words = path_words(path)
         while words not in self._index:  # the longest indexed prefix of the path's words
             words = words[:-1]
-        found = self._index[words]
-        deferred = [entry for entry in found if isinstance(entry, DeferredRoutes)]
-        if deferred:
-            for entry in deferred:
+        if words in self._unmade:
+            for entry in [entry for entry in self._index[words] if isinstance(entry, DeferredRoutes)]:
                 self._make(entry)
             return self.candidates(path)
-        return found  # type: ignore[return-value]
+        return self._index[words]  # type: ignore[return-value]
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
