@@ -23,8 +23,8 @@ from .admin.middleware import NOT_EMULATED_HEADER, Surface, surface_for
 from .commit_gate import CommitBeforeAnswer
 from .config import EmulatorConfig
 from .core.world import World
+from .ewelink.api import OPENAPI_PATH
 from .ewelink.api import deferred_routes as ewelink_routes
-from .ewelink.api.docs import OPENAPI_PATH
 from .ewelink.api.surface import EwelinkSurface
 from .ewelink.cloud.cloud import EwelinkCloud
 from .ewelink.errors import EwelinkError

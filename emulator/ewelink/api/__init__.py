@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ...routing import RouteModules
 
+#: The header an app sends its id in (seed 004).
+APPID_HEADER = "X-CK-Appid"
+#: Where the emulator serves the API's OpenAPI document.
+OPENAPI_PATH = "/v2/openapi.json"
+
 #: Every module that contributes routes, with the leading path words of its routes: a module is
 #: imported when a request first reaches one of them (see ``emulator.gizwits.api.ROUTE_MODULES``).
 #: A new resource adds its module here.

@@ -8,9 +8,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ...responses import JSONResponse
+from . import OPENAPI_PATH
 from .openapi import OBJECT, operation
-
-OPENAPI_PATH = "/v2/openapi.json"
 
 
 async def openapi_json(request: Request) -> JSONResponse:

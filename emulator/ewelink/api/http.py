@@ -41,8 +41,8 @@ from ..cloud.cloud import EwelinkCloud
 from ..cloud.users import Account, Token
 from ..errors import EwelinkError, bad_params, envelope
 from ..regions import region_of_host
+from . import APPID_HEADER
 
-APPID_HEADER = "X-CK-Appid"
 _INTEGER = re.compile(r"-?[0-9]+")
 #: Largest body accepted (bytes).
 MAX_BODY = 1024 * 1024

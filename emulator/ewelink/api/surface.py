@@ -15,7 +15,7 @@ from ...core.headers import Reading
 from ...responses import JSONResponse
 from ..cloud.cloud import EwelinkCloud
 from ..errors import NOT_FOUND, THROTTLED, EwelinkError, envelope
-from .http import APPID_HEADER
+from . import APPID_HEADER
 
 PREFIXES = ("/v2/", "/dispatch/", "/api/ws")
 
