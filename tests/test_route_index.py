@@ -172,3 +172,32 @@ def test_the_admin_routes_are_made_at_the_first_admin_request() -> None:
         assert mount.app._router is None
         assert client.get("/_emulator/clock").status_code == 200
         assert mount.app._router is not None
+
+
+def test_threads_reaching_the_same_deferred_routes_at_once_each_get_their_route() -> None:
+    import threading
+
+    app = create_app()
+    router = app.router
+    paths = ["/app/devdata/x/latest", "/app/bindings", "/app/rules/1", "/v2/device/thing", "/app/users",
+             "/status", "/app/scene/1", "/v2/family"]
+    scope_of = {path: {"type": "http", "path": path, "root_path": "", "method": "GET", "headers": []}
+                for path in paths}
+    found: dict[tuple[int, str], object] = {}
+    start = threading.Barrier(8)
+
+    def ask(worker: int) -> None:
+        start.wait()
+        for path in paths[worker:] + paths[:worker]:
+            found[worker, path] = first_full_match(router.candidates(path), scope_of[path])
+
+    threads = [threading.Thread(target=ask, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    made = create_app().router
+    made.make_all()
+    for (worker, path), route in found.items():
+        assert _same(route) == _same(first_full_match(made.routes, scope_of[path])), (worker, path)
+    assert len(found) == 8 * len(paths)
