@@ -52,7 +52,8 @@ class DeferredRoutes:
 
     A cloud lists its route modules so (``emulator.gizwits.api.ROUTE_MODULES``): a module is imported
     when a request first reaches one of its words, not while the app is assembled (a cold start
-    then imports the modules its first requests need, not all of them).
+    then imports the modules its first requests need, not all of them). The control plane's mount
+    under ``/_emulator`` is made so too (``emulator.admin.install``).
     """
 
     def __init__(self, words: Iterable[str], make: Callable[[], list[BaseRoute]], name: str = "") -> None:
@@ -149,27 +150,24 @@ class IndexedRouter(Router):
             self._indexed_count = -1
 
     def _build_index(self) -> None:
-        with self._making:
-            self._build_index_unlocked()
-
-    def _build_index_unlocked(self) -> None:
         """For every word prefix some route starts with, the routes (in order) that prefix lets match."""
-        # Each route's words once (not once per prefix: 6,000 calls, ~4 ms of the first request).
-        claims = [(entry, words) for entry in self._entries for words in _claims(entry)]
-        prefixes = {words[:length] for _, words in claims for length in range(len(words) + 1)}
-        index: dict[tuple[str, ...], list[BaseRoute | DeferredRoutes]] = {}
-        for prefix in prefixes:
-            found: list[BaseRoute | DeferredRoutes] = []
-            for entry, words in claims:
-                if prefix[:len(words)] == words and not (found and found[-1] is entry):  # deferred: once
-                    found.append(entry)
-            index[prefix] = found
-        # Built aside, then put in place: a request in another thread never sees half an index.
-        # The prefixes whose candidates include routes not made yet (a set lookup per request, not a scan).
-        self._unmade = {prefix for prefix, found in index.items()
-                        if any(isinstance(entry, DeferredRoutes) for entry in found)}
-        self._index = index
-        self._indexed_count = len(self._entries)
+        with self._making:
+            # Each route's words once (not once per prefix: 6,000 calls, ~4 ms of the first request).
+            claims = [(entry, words) for entry in self._entries for words in _claims(entry)]
+            prefixes = {words[:length] for _, words in claims for length in range(len(words) + 1)}
+            index: dict[tuple[str, ...], list[BaseRoute | DeferredRoutes]] = {}
+            for prefix in prefixes:
+                found: list[BaseRoute | DeferredRoutes] = []
+                for entry, words in claims:
+                    if prefix[:len(words)] == words and not (found and found[-1] is entry):  # deferred: once
+                        found.append(entry)
+                index[prefix] = found
+            # Built aside, then put in place: a request in another thread never sees half an index.
+            # The prefixes whose candidates include routes not made yet (a set lookup per request, not a scan).
+            self._unmade = {prefix for prefix, found in index.items()
+                            if any(isinstance(entry, DeferredRoutes) for entry in found)}
+            self._index = index
+            self._indexed_count = len(self._entries)
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """The routes that may match ``path``, in the routes' order (deferred ones made first)."""
@@ -196,31 +194,3 @@ class IndexedRouter(Router):
                     return
         await super().app(scope, receive, send)
 
-
-class DeferredRouter:
-    """A router whose routes are made at its first request, or when something first reads ``routes``.
-
-    Mounted where a part of the app is rarely used at start-up (the control plane under
-    ``/_emulator``): the modules behind its routes are imported, and their paths compiled, only
-    when a request reaches it (saves their import and ~70 route expressions at every cold start).
-    """
-
-    def __init__(self, make_routes: Callable[[], list[BaseRoute]]) -> None:
-        self._make_routes = make_routes
-        self._router: Router | None = None
-        self._making = threading.Lock()
-
-    @property
-    def router(self) -> Router:
-        if self._router is None:
-            with self._making:  # one router, whichever thread's request comes first
-                if self._router is None:
-                    self._router = IndexedRouter(routes=self._make_routes())
-        return self._router
-
-    @property
-    def routes(self) -> list[BaseRoute]:
-        return self.router.routes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.router(scope, receive, send)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from ..config import EmulatorConfig
-from ..routing import DeferredRouter
+from ..routing import DeferredRoutes
 from .access import ADMIN_PREFIX, DASHBOARD_PATH
 
 
@@ -23,14 +23,14 @@ def install(app: Starlette, config: EmulatorConfig) -> None:
     app.add_middleware(ControlPlaneMiddleware)
     if config.admin:
         # The admin routes (and the dashboard's) are made at the first request under /_emulator.
-        app.router.add(Mount(ADMIN_PREFIX, app=DeferredRouter(_admin_routes)))
+        app.router.add(DeferredRoutes((ADMIN_PREFIX.strip("/"),), _admin_mount, name="admin"))
         app.router.add(Route("/", redirect_to_dashboard, methods=["GET"], include_in_schema=False))
 
 
-def _admin_routes() -> list[BaseRoute]:
+def _admin_mount() -> list[BaseRoute]:
     from .routes import routes
 
-    return routes()
+    return [Mount(ADMIN_PREFIX, routes=routes())]
 
 
 def redirect_to_dashboard(request: Request) -> Response:
