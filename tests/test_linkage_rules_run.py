@@ -248,3 +248,28 @@ def test_every_subscriber_sees_the_report_before_the_change_it_causes(rule, clou
     cloud.feed.subscribe(lambda change: seen.append((change.did, change.source)))  # subscribed after the rules
     cloud.press(cloud.devices.require(soc), {"mode": "fro"})
     assert seen == [(soc, "device"), (pilote, "rule")]
+
+
+def test_a_rule_reacting_to_its_own_devices_program_change_takes_effect_at_that_instant(  # type: ignore[no-untyped-def]
+        rule, cloud: Cloud, demo_dids: dict[str, str]) -> None:
+    """A rule that starts a boost on a heater when its program turns it to eco runs while the heater's
+    timeline is being reported: the program change is reported once, and the boost counts down from
+    that instant, minute by minute, in live mode as the device lives on."""
+    pilote = demo_dids["Pilote2"]
+    device = cloud.devices.require(pilote)
+    rule("Pilote2", inputs={"p": "Pilote2"}, condition=[[{"left": "p.mode", "opt": "==", "right": "'eco'"}]],
+         output=[[{"type": "devctrl", "did": pilote, "attrs": {"derog_mode": 2, "derog_time": 30}}]])
+    cloud.apply(device, {"timer_switch": 1}, source="app")
+    cloud.advance(2 * 86400)
+    history = cloud.history.of(pilote)
+    eco = next(r.at for r in history if r.source == "program" and r.attrs.get("mode") == "eco")
+    at_eco = [(r.source, dict(r.attrs)) for r in history if r.at == eco]
+    assert at_eco == [("program", {"mode": "eco"}), ("rule", {"mode": "cft", "derog_mode": 2, "derog_time": 30})]
+    countdown = [(r.at - eco, r.attrs["derog_time"]) for r in history
+                 if eco < r.at < eco + 1800 and "derog_time" in r.attrs]
+    assert countdown == [(60.0 * minute, 30 - minute) for minute in range(1, 30)]
+    # The boost ends back in eco, which the rule sees: it starts the boost again.
+    assert [(r.source, dict(r.attrs)) for r in history if r.at == eco + 1800] == [
+        ("device", {"mode": "eco", "derog_mode": 0, "derog_time": 0}),
+        ("rule", {"mode": "cft", "derog_mode": 2, "derog_time": 30})]
+    assert cloud.simulation.wake_at(pilote) == device.family.next_point(device, cloud.now())[0]

@@ -100,3 +100,61 @@ def test_a_restored_snapshot_goes_on_exactly_like_the_original() -> None:
         for device in world.devices:
             world.observe(device)
     assert history_of(copy) == history_of(cloud)
+
+
+def react_to_the_first_eco(cloud: Cloud, device: Any) -> None:
+    """A subscriber that reacts to the device's first program change to eco by starting a boost on it."""
+    reacted: list[float] = []
+
+    def react(change: Any) -> None:
+        if change.did == device.did and change.source == "program" and change.attrs.get("mode") == "eco" \
+                and not reacted:
+            reacted.append(change.at)
+            cloud.apply(device, device.product.datapoints.validate_write({"derog_mode": 2, "derog_time": 45}),
+                        source="rule", now=change.at)
+
+    cloud.feed.subscribe(react, reacts=True)
+
+
+def test_a_change_made_in_reaction_to_a_report_starts_from_it_live_or_lazy() -> None:
+    """A write caused by a device's own report (as a rule makes) while its timeline is being published:
+    every point is reported once, the points after follow the new state, live and lazy alike."""
+    histories = []
+    for live in (True, False):
+        cloud = frozen_cloud(START, live=live)
+        device = add(cloud, "Pilote2", timer_switch=1)
+        react_to_the_first_eco(cloud, device)
+        cloud.advance(2 * 86400)
+        cloud.observe(device)
+        histories.append(history_of(cloud))
+    live_history, lazy_history = histories
+    assert live_history == lazy_history
+    program = [at for at, _, kind, source, _ in live_history if source == "program"]
+    assert len(program) == len(set(program))
+    eco = next(at for at, _, _, source, attrs in live_history if source == "program" and ("mode", "eco") in attrs)
+    ticks = [at - eco for at, _, _, source, attrs in live_history
+             if source == "device" and eco < at <= eco + 45 * 60 and any(k == "derog_time" for k, _ in attrs)]
+    assert ticks == [60.0 * minute for minute in range(1, 46)]
+
+
+def test_a_write_made_later_than_the_report_it_reacts_to_publishes_each_point_once() -> None:
+    """Lazy timelines are published when the device is observed: a subscriber reacting to an old
+    report with a write at the cloud's now publishes the points up to now first, then its write; the
+    points between are not published a second time."""
+    cloud = frozen_cloud(START, live=False)
+    device = add(cloud, "Pilote2", timer_switch=1)
+    written: list[float] = []
+
+    def react(change: Any) -> None:
+        if change.did == device.did and change.source == "program" and not written:
+            written.append(cloud.now())
+            cloud.apply(device, device.product.datapoints.validate_write({"mode": "fro"}), source="rule")
+
+    cloud.feed.subscribe(react, reacts=True)
+    cloud.advance(2 * 86400)
+    cloud.observe(device)
+    records = [(r.at, r.source, dict(r.attrs)) for r in cloud.history.of(device.did)]
+    program = [at for at, source, _ in records if source == "program"]
+    assert program and len(program) == len(set(program))
+    assert [at for at, _, _ in records] == sorted(at for at, _, _ in records)
+    assert records[-1] == (written[0], "rule", {"mode": "fro"})

@@ -53,6 +53,8 @@ from .history import History
 from .reports import SHARED
 
 WAKE, ONLINE = "device.wake", "device.online"
+#: In ``device.cache["reported"]`` while the device's timeline is being published (see ``_publish``).
+_PUBLISHING = (None, None)
 
 
 class DeviceLookup(Protocol):
@@ -138,33 +140,54 @@ class Simulation:
                 self.rewind(device, to)
 
     def _publish(self, device: Device, point: tuple[float, str] | None, until: float) -> tuple[float, str] | None:
-        """Publish the points from ``point`` (the first after ``seen``) up to ``until``."""
+        """Publish the points from ``point`` (the first after ``seen``) up to ``until``.
+
+        A subscriber may change the device in reaction to what it reports (a linkage rule on the
+        device itself): that change starts from the instant being published, which is then seen,
+        and the points after it follow from the device's new state."""
+        sim = device.sim
         if point is not None and point[0] <= until:
             family = device.family
             publish = self.feed.publish
             step = family.step
             did = device.did
-            cached = device.cache.get("reported")
-            seen = device.sim["seen"]
+            cache = device.cache
+            cached = cache.get("reported")
+            seen = sim["seen"]
             previous = cached[1] if cached is not None and cached[0] == seen else family.dynamic(device, seen)
             published = 0
             reported_at = None
+            reacted = False
             changes_between = SHARED.changes
+            cache["reported"] = _PUBLISHING  # whatever changes the device pops it (see _rearm)
             while point is not None and point[0] <= until:
                 at, cause = point
                 current, point = step(device, at)
                 changes = changes_between(previous, current)
                 if changes:
+                    sim["seen"] = at
                     publish(Change(did, at, "attrs", changes, cause))
                     reported_at = at
                     published += 1
+                    if "reported" not in cache:
+                        # A subscriber changed the device: its timeline was published up to where the
+                        # change was made (``at`` or later); it goes on from there, in its new state.
+                        reacted = True
+                        cache["reported"] = _PUBLISHING
+                        at = sim["seen"]
+                        current, point = family.dynamic(device, at), family.next_point(device, at)
+                        until = max(until, at)
                 previous = current
             if reported_at is not None:
-                device.updated_at = reported_at
+                device.updated_at = max(device.updated_at, reported_at)
             self.published += published
+            sim["seen"] = until
+            if reacted:
+                self._rearm(device)  # the wake-up the change filed may fall before ``until``
             # What the device last reported, valid until anything changes it (see reschedule).
-            device.cache["reported"] = (until, previous)
-        device.sim["seen"] = until
+            cache["reported"] = (until, previous)
+        else:
+            sim["seen"] = until
         return point
 
     def observe(self, device: Device, now: float | None = None) -> Device:
