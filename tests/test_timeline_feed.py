@@ -33,11 +33,17 @@ def history_of(cloud: Cloud) -> list[tuple[Any, ...]]:
             for r in cloud.history.of(did)]
 
 
-def play(steps: list[tuple[int, tuple[str, dict[str, Any]], int]], live: bool) -> tuple[Cloud, FeedLog]:
+def play(steps: list[tuple[int, tuple[str, dict[str, Any]], int]], live: bool,
+         react: bool = False) -> tuple[Cloud, FeedLog]:
     cloud = frozen_cloud(START, live=live)
     log = FeedLog(cloud)
     devices = [add(cloud, name, window_switch=1) if name == "Pilote_Pro" else add(cloud, name)
                for name in PRODUCTS]
+    if react:  # every program on, so the programs' reports make the subscriber react
+        boost_on_eco(cloud)
+        for device in devices:
+            if "timer_switch" in device.product.datapoints:
+                cloud.apply(device, device.product.datapoints.validate_write({"timer_switch": 1}), source="app")
     for index, (kind, values), wait in steps:
         device = devices[index]
         if kind == "write":
@@ -61,6 +67,31 @@ def test_live_and_lazy_timelines_publish_the_same_history(steps: list[Any]) -> N
     assert history_of(live) == history_of(lazy)
     times = [change.at for change in live_log.changes]
     assert times == sorted(times)  # live: the feed is in global time order
+
+
+def boost_on_eco(cloud: Cloud) -> None:
+    """A subscriber that, as a rule on the device itself would, starts a 20-minute boost on any device
+    its program turns to eco (at that instant)."""
+
+    def react(change: Any) -> None:
+        if change.source == "program" and change.attrs.get("mode") == "eco":
+            device = cloud.devices.require(change.did)
+            if "derog_mode" in device.product.datapoints:
+                boost = device.product.datapoints.validate_write({"derog_mode": 2, "derog_time": 20})
+                cloud.apply(device, boost, source="rule", now=change.at)
+
+    cloud.feed.subscribe(react, reacts=True)
+
+
+@settings(max_examples=15, deadline=None)
+@given(actions)
+def test_with_changes_made_in_reaction_live_and_lazy_publish_the_same_history(steps: list[Any]) -> None:
+    live, live_log = play(steps, live=True, react=True)
+    lazy, _ = play(steps, live=False, react=True)
+    assert history_of(live) == history_of(lazy)
+    assert any(record[3] == "rule" for record in history_of(live))
+    times = [change.at for change in live_log.changes]
+    assert times == sorted(times)
 
 
 def test_lazy_history_is_in_time_order_per_device() -> None:
