@@ -189,3 +189,30 @@ def test_a_write_made_later_than_the_report_it_reacts_to_publishes_each_point_on
     assert program and len(program) == len(set(program))
     assert [at for at, _, _ in records] == sorted(at for at, _, _ in records)
     assert records[-1] == (written[0], "rule", {"mode": "fro"})
+
+
+def test_a_device_taken_offline_in_reaction_to_its_report_reports_nothing_more_until_back() -> None:
+    """A subscriber takes a device offline when its program turns it to eco, for two hours: the device
+    reports nothing while offline and reports again once back (live); lazy, where the report is
+    published only when the device is observed, it reports nothing after going offline either."""
+    for live in (True, False):
+        cloud = frozen_cloud(START, live=live)
+        device = add(cloud, "Pilote2", timer_switch=1)
+        went: list[float] = []
+
+        def react(change: Any, cloud: Cloud = cloud, device: Any = device, went: list[float] = went) -> None:
+            if change.did == device.did and change.source == "program" and change.attrs.get("mode") == "eco" \
+                    and not went:
+                went.append(change.at)
+                cloud.set_online(device, False, change.at, back_after=2 * 3600)
+
+        cloud.feed.subscribe(react, reacts=True)
+        cloud.advance(2 * 86400)
+        cloud.observe(device)
+        after = [(at - went[0], kind) for at, _, kind, _, _ in history_of(cloud) if at >= went[0]]
+        assert after[:2] == [(0.0, "attrs"), (0.0, "offline")]
+        if live:
+            assert after[2:4] == [(2 * 3600.0, "online"), (2 * 3600.0, "attrs")]
+            assert all(kind == "attrs" for _, kind in after[4:]) and len(after) > 4
+        else:
+            assert after[2:] == []
