@@ -60,3 +60,29 @@ def test_websockets_opened_from_other_tasks_share_the_client_and_close_with_it(g
     assert len(gizwits.journal(path="/ws/app/v1")) == 4
 
 
+
+
+def test_an_app_slow_to_accept_a_websocket_in_process_is_waited_for() -> None:
+    """In-process there is no network: a handshake waits as long as the app takes to accept (a loaded
+    test machine can stall it past httpx_ws's own one second), up to
+    :data:`~emulator.testing.emulator.WEBSOCKET_ACCEPT_TIMEOUT`."""
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket
+
+    from emulator.testing.emulator import EmulatorTransport
+
+    async def slow(websocket: WebSocket) -> None:
+        await asyncio.sleep(1.5)
+        await websocket.accept()
+        await websocket.send_text("hello")
+        await websocket.close()
+
+    app = Starlette(routes=[WebSocketRoute("/ws", slow)])
+
+    async def main() -> str:
+        async with httpx.AsyncClient(transport=EmulatorTransport(app), base_url="http://test") as client, \
+                aconnect_ws("http://test/ws", client) as ws:
+            return await ws.receive_text()
+
+    assert asyncio.run(main()) == "hello"

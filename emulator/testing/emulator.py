@@ -65,6 +65,12 @@ IN_PROCESS_URL = "https://euapi.gizwits.com"
 IN_PROCESS_WS_URL = f"http://eusandbox.gizwits.com:{WS_PORT}{WEBSOCKET_PATH}"
 
 
+#: Seconds an in-process WebSocket handshake waits for the app to accept. In-process there is no network:
+#: only a loaded machine makes the app slow to accept, and httpx_ws's own one second then failed a handshake
+#: that would have succeeded a moment later.
+WEBSOCKET_ACCEPT_TIMEOUT = 30.0
+
+
 def _settle(cloud: Cloud) -> None:
     """Wait until the WebSocket pushes caused so far are written to live servers' sockets."""
     if len(cloud.sessions):
@@ -117,7 +123,7 @@ class EmulatorTransport(httpx.ASGITransport):
             if self._websockets is None:
                 from httpx_ws.transport import ASGIWebSocketTransport
 
-                transport = ASGIWebSocketTransport(app=self.app)
+                transport = ASGIWebSocketTransport(app=self.app, initial_receive_timeout=WEBSOCKET_ACCEPT_TIMEOUT)
                 entered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
                 self._holders.append(asyncio.create_task(self._hold(transport, entered)))
                 await entered
