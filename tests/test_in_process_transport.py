@@ -60,8 +60,6 @@ def test_websockets_opened_from_other_tasks_share_the_client_and_close_with_it(g
     assert len(gizwits.journal(path="/ws/app/v1")) == 4
 
 
-
-
 def test_an_app_slow_to_accept_a_websocket_in_process_is_waited_for() -> None:
     """In-process there is no network: a handshake waits as long as the app takes to accept (a loaded
     test machine can stall it past httpx_ws's own one second), up to

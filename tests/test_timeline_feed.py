@@ -3,12 +3,14 @@ and survives snapshots."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from simulated import FeedLog, add, frozen_cloud, paris
 
+from emulator.core.changes import Change
 from emulator.gizwits.cloud.cloud import Cloud
 
 START = paris(2024, 3, 29, 20)  # a weekend with the spring DST change
@@ -69,18 +71,34 @@ def test_live_and_lazy_timelines_publish_the_same_history(steps: list[Any]) -> N
     assert times == sorted(times)  # live: the feed is in global time order
 
 
-def boost_on_eco(cloud: Cloud) -> None:
-    """A subscriber that, as a rule on the device itself would, starts a 20-minute boost on any device
-    its program turns to eco (at that instant)."""
+def on_eco(cloud: Cloud, act: Callable[[Any, Change], None], *, did: str | None = None, once: bool = False) -> None:
+    """Subscribe, as a rule reacting to a device's own report would, ``act(device, change)`` to every
+    program change to eco (of ``did`` only, when given; the first only, with ``once``)."""
+    acted: list[float] = []
 
-    def react(change: Any) -> None:
-        if change.source == "program" and change.attrs.get("mode") == "eco":
-            device = cloud.devices.require(change.did)
-            if "derog_mode" in device.product.datapoints:
-                boost = device.product.datapoints.validate_write({"derog_mode": 2, "derog_time": 20})
-                cloud.apply(device, boost, source="rule", now=change.at)
+    def react(change: Change) -> None:
+        if change.source == "program" and change.attrs.get("mode") == "eco" and did in (None, change.did) \
+                and not (once and acted):
+            acted.append(change.at)
+            act(cloud.devices.require(change.did), change)
 
     cloud.feed.subscribe(react, reacts=True)
+
+
+def boost(cloud: Cloud, minutes: int) -> Callable[[Any, Change], None]:
+    """What a rule starting a boost on its own device does, at the instant of the report."""
+
+    def start(device: Any, change: Change) -> None:
+        if "derog_mode" in device.product.datapoints:
+            values = device.product.datapoints.validate_write({"derog_mode": 2, "derog_time": minutes})
+            cloud.apply(device, values, source="rule", now=change.at)
+
+    return start
+
+
+def boost_on_eco(cloud: Cloud) -> None:
+    """A 20-minute boost on any device its program turns to eco."""
+    on_eco(cloud, boost(cloud, 20))
 
 
 @settings(max_examples=15, deadline=None)
@@ -133,20 +151,6 @@ def test_a_restored_snapshot_goes_on_exactly_like_the_original() -> None:
     assert history_of(copy) == history_of(cloud)
 
 
-def react_to_the_first_eco(cloud: Cloud, device: Any) -> None:
-    """A subscriber that reacts to the device's first program change to eco by starting a boost on it."""
-    reacted: list[float] = []
-
-    def react(change: Any) -> None:
-        if change.did == device.did and change.source == "program" and change.attrs.get("mode") == "eco" \
-                and not reacted:
-            reacted.append(change.at)
-            cloud.apply(device, device.product.datapoints.validate_write({"derog_mode": 2, "derog_time": 45}),
-                        source="rule", now=change.at)
-
-    cloud.feed.subscribe(react, reacts=True)
-
-
 def test_a_change_made_in_reaction_to_a_report_starts_from_it_live_or_lazy() -> None:
     """A write caused by a device's own report (as a rule makes) while its timeline is being published:
     every point is reported once, the points after follow the new state, live and lazy alike."""
@@ -154,7 +158,7 @@ def test_a_change_made_in_reaction_to_a_report_starts_from_it_live_or_lazy() -> 
     for live in (True, False):
         cloud = frozen_cloud(START, live=live)
         device = add(cloud, "Pilote2", timer_switch=1)
-        react_to_the_first_eco(cloud, device)
+        on_eco(cloud, boost(cloud, 45), did=device.did, once=True)
         cloud.advance(2 * 86400)
         cloud.observe(device)
         histories.append(history_of(cloud))
@@ -200,13 +204,11 @@ def test_a_device_taken_offline_in_reaction_to_its_report_reports_nothing_more_u
         device = add(cloud, "Pilote2", timer_switch=1)
         went: list[float] = []
 
-        def react(change: Any, cloud: Cloud = cloud, device: Any = device, went: list[float] = went) -> None:
-            if change.did == device.did and change.source == "program" and change.attrs.get("mode") == "eco" \
-                    and not went:
-                went.append(change.at)
-                cloud.set_online(device, False, change.at, back_after=2 * 3600)
+        def offline(device: Any, change: Change, cloud: Cloud = cloud, went: list[float] = went) -> None:
+            went.append(change.at)
+            cloud.set_online(device, False, change.at, back_after=2 * 3600)
 
-        cloud.feed.subscribe(react, reacts=True)
+        on_eco(cloud, offline, did=device.did, once=True)
         cloud.advance(2 * 86400)
         cloud.observe(device)
         after = [(at - went[0], kind) for at, _, kind, _, _ in history_of(cloud) if at >= went[0]]
